@@ -1,0 +1,31 @@
+# Two commands for a new user (README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+# torch is pinned so pip takes the CPU build where one is provided locally and
+# never pulls a newer multi-GB CUDA build by surprise; override as you need:
+#   make test TORCH='torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu'
+TORCH  ?= torch==2.13.0
+
+.PHONY: install demo test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q $(TORCH)
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) examples/demo.py
+
+test: install
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) -m pip install -q -e ".[test,bench]"
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .cache examples/demo-repo

@@ -1,0 +1,171 @@
+"""The one interface every model family implements, and the types it returns.
+
+``Transcript`` is also the stable JSON interface of ``git voice transcribe
+--format json`` (see :meth:`Transcript.to_dict`). This module imports no torch:
+device choice and engine loading import it lazily.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..errors import DeviceError
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class Rewrite:
+    """A span of the raw transcript replaced by a code term (offsets into the raw text)."""
+
+    from_: str
+    to: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.from_, "to": self.to, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Transcript:
+    text: str
+    language: str | None
+    duration: float
+    model: str
+    device: str
+    segments: list[Segment] = field(default_factory=list)
+    hotwords: list[str] = field(default_factory=list)
+    rewrites: list[Rewrite] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    source: str | None = None
+    raw_text: str | None = None  # before code-term snapping
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "language": self.language,
+            "duration": round(self.duration, 3),
+            "model": self.model,
+            "device": self.device,
+            "segments": [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text} for s in self.segments],
+            "hotwords": list(self.hotwords),
+            "rewrites": [r.to_dict() for r in self.rewrites],
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Transcript":
+        return cls(
+            text=d.get("text", ""),
+            language=d.get("language"),
+            duration=float(d.get("duration", 0.0)),
+            model=d.get("model", ""),
+            device=d.get("device", ""),
+            segments=[Segment(float(s["start"]), float(s["end"]), s["text"]) for s in d.get("segments", [])],
+            hotwords=list(d.get("hotwords", [])),
+            rewrites=[Rewrite(r["from"], r["to"], int(r["start"]), int(r["end"])) for r in d.get("rewrites", [])],
+            timings=dict(d.get("timings", {})),
+        )
+
+
+@dataclass
+class DecodeOptions:
+    """What a caller may ask of any engine."""
+
+    language: str | None = None
+    # Code terms of the change, best first. Each family passes them the way it was
+    # trained to take them (Whisper: prompt and biased decoding; Qwen3-ASR: context;
+    # Fun-ASR-Nano: keywords).
+    hotwords: Sequence[str] = ()
+    # Extra per-family decoding hooks (Whisper: a callable returning logits processors).
+    logits_processors: Callable[[Any], list] | None = None
+    beam_size: int = 1
+    prompt: bool = True
+    progress: Callable[[str], None] | None = None
+
+
+@dataclass
+class EngineResult:
+    segments: list[Segment]
+    language: str | None
+
+
+class Engine(ABC):
+    """A loaded model that turns 16 kHz mono float32 samples into segments."""
+
+    family: str = "?"
+
+    def __init__(self, name: str, device: str) -> None:
+        self.name = name
+        self.device = device
+
+    @abstractmethod
+    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> EngineResult: ...
+
+
+def resolve_device(requested: str = "auto") -> tuple[str, Any]:
+    """Pick the device and dtype: CUDA (float16) over MPS over CPU (float32).
+
+    An explicit device that is not there is an error, never a silent fallback.
+    """
+    import torch
+
+    req = (requested or "auto").strip().lower()
+    cuda_ok = torch.cuda.is_available()
+    mps_ok = bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available()
+    if req == "auto":
+        if cuda_ok:
+            return "cuda", torch.float16
+        if mps_ok:
+            return "mps", torch.float32
+        return "cpu", torch.float32
+    if req.startswith("cuda"):
+        if not cuda_ok:
+            raise DeviceError(f"--device {requested}: no CUDA GPU is available to torch {torch.__version__}")
+        if ":" in req:
+            idx = req.split(":", 1)[1]
+            if not idx.isdigit() or int(idx) >= torch.cuda.device_count():
+                raise DeviceError(f"--device {requested}: there is no such CUDA device")
+        return req, torch.float16
+    if req == "mps":
+        if not mps_ok:
+            raise DeviceError("--device mps: Apple's MPS backend is not available here")
+        return "mps", torch.float32
+    if req == "cpu":
+        return "cpu", torch.float32
+    raise DeviceError(f"unknown device {requested!r}: use auto, cpu, cuda, cuda:N or mps")
+
+
+_ENGINES: dict[tuple[str, str], Engine] = {}
+
+
+def load_engine(
+    model: str | None, device: str = "auto", progress: Callable[[str], None] | None = None
+) -> tuple[Engine, float]:
+    """Resolve, load (once per process) and return the engine and the seconds it took."""
+    from . import models
+
+    start = time.perf_counter()
+    ref = models.resolve(model)
+    dev, dtype = resolve_device(device)
+    key = (ref.key, dev)
+    if key in _ENGINES:
+        return _ENGINES[key], 0.0
+    path = models.materialize(ref, progress)
+    family = models.detect_family(path)
+    if progress:
+        progress(f"loading {ref.display} on {dev}...")
+    engine = models.engine_class(family)(path, ref.display, dev, dtype)
+    _ENGINES[key] = engine
+    return engine, time.perf_counter() - start

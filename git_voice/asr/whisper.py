@@ -1,0 +1,146 @@
+"""Whisper (any size, English-only or multilingual) through transformers.
+
+Decoding follows OpenAI's reference defaults, which transcribe both shared
+recordings word for word with tiny.en: greedy search conditioned on the previous
+window's text, with temperature fallback when a window's output looks like a
+loop (compression ratio) or is unlikely (average log-probability). Audio over
+30 s goes through transformers' sequential long-form generation with timestamps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from .engine import DecodeOptions, Engine, EngineResult, Segment
+
+SAMPLE_RATE = 16000
+WINDOW_SAMPLES = 30 * SAMPLE_RATE
+# Whisper keeps at most half its 448-token context for the prompt (FIELD_NOTES 3).
+MAX_PROMPT_TOKENS = 223
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# transformers measures the compression ratio on token ids, not text: its docs
+# recommend 1.35 where OpenAI's text-based threshold is 2.4.
+COMPRESSION_RATIO_THRESHOLD = 1.35
+LOGPROB_THRESHOLD = -1.0
+NO_SPEECH_THRESHOLD = 0.6
+
+
+def quiet_transformers() -> None:
+    """No progress bars or advice from transformers on the user's terminal."""
+    import os
+
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+class WhisperEngine(Engine):
+    family = "whisper"
+
+    def __init__(self, path: Path, name: str, device: str, dtype: Any) -> None:
+        super().__init__(name, device)
+        quiet_transformers()
+        import torch
+        from transformers import WhisperForConditionalGeneration, WhisperProcessor
+
+        try:
+            self.processor = WhisperProcessor.from_pretrained(str(path))
+            model = WhisperForConditionalGeneration.from_pretrained(str(path), dtype=dtype)
+        except Exception as exc:  # corrupt or partial files surface in many exception types
+            raise ModelError(f"cannot load the Whisper model in {path}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from None
+        self.model = model.to(device).eval()
+        self.dtype = dtype
+        self.torch = torch
+        gen = self.model.generation_config
+        self.multilingual = bool(getattr(gen, "is_multilingual", False))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _features(self, samples: np.ndarray) -> dict[str, Any]:
+        fe = self.processor.feature_extractor
+        if len(samples) > WINDOW_SAMPLES:
+            feats = fe(
+                samples,
+                sampling_rate=SAMPLE_RATE,
+                return_tensors="pt",
+                truncation=False,
+                padding="longest",
+                return_attention_mask=True,
+            )
+        else:
+            feats = fe(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True)
+        return {k: v.to(self.device, dtype=self.dtype if k == "input_features" else v.dtype) for k, v in feats.items()}
+
+    def prompt_ids(self, hotwords: list[str] | tuple[str, ...]) -> Any | None:
+        """The code terms as a Whisper prompt (after ``<|startofprev|>``), within the limit."""
+        if not hotwords:
+            return None
+        tok = self.processor.tokenizer
+        kept: list[str] = []
+        used = 1  # <|startofprev|>
+        for term in hotwords:
+            n = len(tok.encode(" " + term + ",", add_special_tokens=False))
+            if used + n > MAX_PROMPT_TOKENS:
+                break
+            kept.append(term)
+            used += n
+        if not kept:
+            return None
+        return self.processor.get_prompt_ids(", ".join(kept) + ".", return_tensors="pt").to(self.device)
+
+    def _language(self, feats: dict[str, Any], requested: str | None) -> str | None:
+        if not self.multilingual:
+            return "en"
+        if requested:
+            return requested
+        with self.torch.inference_mode():
+            ids = self.model.detect_language(feats["input_features"][:, :, :3000])
+        token = self.processor.tokenizer.convert_ids_to_tokens(int(ids[0]))
+        return token.strip("<|>") if token else None
+
+    # --------------------------------------------------------------- interface
+
+    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> EngineResult:
+        feats = self._features(samples)
+        language = self._language(feats, options.language)
+        kwargs: dict[str, Any] = dict(
+            return_timestamps=True,
+            return_segments=True,
+            condition_on_prev_tokens=True,
+            temperature=FALLBACK_TEMPERATURES,
+            compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+            logprob_threshold=LOGPROB_THRESHOLD,
+            no_speech_threshold=NO_SPEECH_THRESHOLD,
+            num_beams=max(1, options.beam_size),
+        )
+        if self.multilingual and language:
+            kwargs.update(language=language, task="transcribe")
+        if options.prompt:
+            prompt = self.prompt_ids(list(options.hotwords))
+            if prompt is not None:
+                kwargs["prompt_ids"] = prompt
+        if options.logits_processors is not None:
+            kwargs["logits_processor"] = options.logits_processors(self)
+        with self.torch.inference_mode():
+            out = self.model.generate(**feats, **kwargs)
+        segments = self._segments(out)
+        return EngineResult(segments=segments, language=language)
+
+    def _segments(self, out: Any) -> list[Segment]:
+        tok = self.processor.tokenizer
+        segments: list[Segment] = []
+        if isinstance(out, dict) and out.get("segments") and out["segments"][0]:
+            for seg in out["segments"][0]:
+                text = tok.decode(seg["tokens"], skip_special_tokens=True).strip()
+                if text:
+                    segments.append(Segment(float(seg["start"]), float(seg["end"]), text))
+            return segments
+        seqs = out["sequences"] if isinstance(out, dict) else out
+        text = tok.decode(seqs[0], skip_special_tokens=True).strip()
+        return [Segment(0.0, 0.0, text)] if text else []

@@ -1,0 +1,1 @@
+"""Audio in: files to 16 kHz mono float32 (``load``), the microphone (``record``)."""

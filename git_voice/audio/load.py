@@ -1,0 +1,127 @@
+"""Any audio file soundfile reads → 16 kHz mono float32, or one clear error.
+
+The file is read in blocks and resampled as a stream (soxr), so memory stays
+proportional to the 16 kHz result, never to the source (a 96 kHz 8-channel file
+is never held whole), and the length cap is checked from the header before any
+sample is decoded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+
+SAMPLE_RATE = 16000
+_BLOCK_SECONDS = 10
+# A recording whose loudest 20 ms stays below this is treated as silence.
+SILENCE_DBFS = -50.0
+
+
+@dataclass
+class Audio:
+    """Mono float32 samples at :data:`SAMPLE_RATE`."""
+
+    samples: np.ndarray
+    source: str
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / SAMPLE_RATE
+
+
+def _fmt_duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rem = divmod(seconds, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+
+
+def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Audio:
+    """Decode ``path`` to 16 kHz mono float32.
+
+    Raises :class:`AudioError` (one line) for a missing or unreadable file, a file
+    that is not audio or is corrupt or truncated, zero length, NaN or infinite
+    samples, and audio longer than ``max_seconds``.
+    """
+    import soundfile as sf
+    import soxr
+
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise AudioError(f"no such audio file: {name}")
+    if p.is_dir():
+        raise AudioError(f"{name} is a directory, not an audio file")
+    if not os.access(p, os.R_OK):
+        raise AudioError(f"cannot read {name}: permission denied")
+    if p.stat().st_size == 0:
+        raise AudioError(f"{name} is empty (0 bytes)")
+    try:
+        handle = sf.SoundFile(str(p))
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        detail = str(exc).split(":")[-1].strip() or "unrecognised format"
+        raise AudioError(f"{name} is not a readable audio file ({detail})") from None
+    with handle as f:
+        rate, channels, frames = f.samplerate, f.channels, f.frames
+        if rate <= 0 or channels <= 0:
+            raise AudioError(f"{name} has an invalid header (rate {rate}, {channels} channels)")
+        if frames <= 0:
+            raise AudioError(f"{name} holds no audio (zero length)")
+        declared = frames / rate
+        if declared > max_seconds:
+            raise AudioError(
+                f"{name} is {_fmt_duration(declared)} long, over the cap of {_fmt_duration(max_seconds)} "
+                "(voice.maxSeconds)"
+            )
+        resampler = None if rate == SAMPLE_RATE else soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
+        pieces: list[np.ndarray] = []
+        read = 0
+        block = max(1, rate * _BLOCK_SECONDS)
+        while True:
+            try:
+                data = f.read(block, dtype="float32", always_2d=True)
+            except (sf.LibsndfileError, RuntimeError) as exc:
+                raise AudioError(f"{name} is corrupt: {str(exc).split(':')[-1].strip()}") from None
+            last = len(data) < block
+            if len(data):
+                if not np.isfinite(data).all():
+                    raise AudioError(f"{name} contains NaN or infinite samples")
+                read += len(data)
+                mono = data.mean(axis=1, dtype=np.float32) if channels > 1 else data[:, 0]
+                pieces.append(resampler.resample_chunk(mono, last=last) if resampler else mono.copy())
+            elif resampler is not None:
+                pieces.append(resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+            if last:
+                break
+            if read / rate > max_seconds:  # a header that under-declared its length
+                raise AudioError(f"{name} is longer than the cap of {_fmt_duration(max_seconds)} (voice.maxSeconds)")
+    if read == 0:
+        raise AudioError(f"{name} is corrupt: no samples could be decoded")
+    fmt = getattr(f, "format", "")
+    # MP3 headers only estimate the length; other formats state it exactly.
+    if fmt != "MP3" and read < frames * 0.98:
+        raise AudioError(
+            f"{name} is truncated or corrupt: its header promises {declared:.1f} s, only {read / rate:.1f} s decode"
+        )
+    samples = np.concatenate(pieces).astype(np.float32, copy=False) if pieces else np.zeros(0, np.float32)
+    np.clip(samples, -1.0, 1.0, out=samples)
+    return Audio(samples=samples, source=name)
+
+
+def is_silent(samples: np.ndarray, threshold_dbfs: float = SILENCE_DBFS) -> bool:
+    """True when no 20 ms frame of ``samples`` is louder than ``threshold_dbfs``."""
+    if len(samples) == 0:
+        return True
+    frame = SAMPLE_RATE // 50
+    n = len(samples) // frame
+    if n == 0:
+        rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+    else:
+        frames = samples[: n * frame].reshape(n, frame).astype(np.float64)
+        rms = float(np.sqrt(np.mean(frames * frames, axis=1)).max())
+    return rms < 10 ** (threshold_dbfs / 20)

@@ -1,0 +1,1 @@
+"""Code terms: candidates from the change → spoken forms → biased decoding → snapping."""

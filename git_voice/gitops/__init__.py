@@ -1,0 +1,1 @@
+"""Git access. ``repo.py`` is the only module that runs git."""

@@ -1,0 +1,156 @@
+"""The one place git-voice runs git.
+
+Every command goes through :func:`run_git`: ``git --no-pager`` with the working
+directory explicit and the hook-time ``GIT_*`` variables handled (see
+:func:`clean_env`). Callers decide what a non-zero exit means.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from ..errors import GitError
+
+# Variables git exports while it runs hooks. A hook that runs git in *another*
+# repository must drop them, or that git operates on the outer repository
+# (pre-commit learnt this the hard way: pre-commit/pre-commit#300).
+_REPO_LOCAL_VARS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_PREFIX",
+    "GIT_COMMON_DIR",
+)
+
+
+def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment minus the repository-pinning GIT_* variables."""
+    env = dict(os.environ if base is None else base)
+    for name in _REPO_LOCAL_VARS:
+        env.pop(name, None)
+    return env
+
+
+def run_git(
+    args: Sequence[str],
+    cwd: str | os.PathLike[str] | None = None,
+    *,
+    input: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    text: bool = True,
+) -> subprocess.CompletedProcess:
+    """Run ``git --no-pager ARGS`` in ``cwd`` and return the completed process.
+
+    With ``check`` a non-zero exit raises :class:`GitError` carrying git's own
+    first line of stderr.
+    """
+    cmd = ["git", "--no-pager", *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            cwd=cwd,
+            input=input,
+            env=dict(env) if env is not None else None,
+            capture_output=True,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH") from exc
+    if text:
+        proc.stdout = proc.stdout.decode("utf-8", "surrogateescape")
+        proc.stderr = proc.stderr.decode("utf-8", "replace")
+    if check and proc.returncode != 0:
+        err = proc.stderr if text else proc.stderr.decode("utf-8", "replace")
+        lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+        detail = lines[-1] if lines else f"exit status {proc.returncode}"
+        raise GitError(f"git {args[0] if args else ''} failed: {detail.removeprefix('fatal: ')}")
+    return proc
+
+
+def config_get_all(prefix: str, cwd: str | os.PathLike[str] | None = None) -> dict[str, list[str]]:
+    """All config entries under ``prefix`` (e.g. ``voice``), names lower-cased as git prints them.
+
+    Works inside and outside a repository. Values keep git's order (last wins for
+    single-valued settings, all count for multi-valued ones such as ``voice.hotwords``).
+    """
+    proc = run_git(["config", "--null", "--get-regexp", rf"^{prefix}\."], cwd=cwd, check=False)
+    out: dict[str, list[str]] = {}
+    if proc.returncode not in (0, 1):  # 1: nothing matched
+        return out
+    for record in proc.stdout.split("\0"):
+        if not record:
+            continue
+        name, _, value = record.partition("\n")
+        out.setdefault(name.lower(), []).append(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A git repository found from a directory (worktrees and bare repositories too)."""
+
+    root: Path | None  # None for a bare repository
+    git_dir: Path
+    common_dir: Path
+
+    @classmethod
+    def discover(cls, start: str | os.PathLike[str] | None = None) -> "Repo":
+        start = Path(start or os.getcwd())
+        proc = run_git(
+            ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--show-toplevel"],
+            cwd=start,
+            check=False,
+        )
+        if proc.returncode != 0:
+            # --show-toplevel fails in a bare repository: ask again without it.
+            proc = run_git(
+                ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir"],
+                cwd=start,
+                check=False,
+            )
+            if proc.returncode != 0:
+                raise GitError(f"not a git repository: {start}")
+        lines = proc.stdout.splitlines()
+        bare = lines[0] == "true"
+        git_dir = Path(lines[1])
+        common = Path(lines[2])
+        if not common.is_absolute():
+            common = (start / common).resolve()
+        root = Path(lines[3]) if not bare and len(lines) > 3 else None
+        return cls(root=root, git_dir=git_dir, common_dir=common)
+
+    @property
+    def cwd(self) -> Path:
+        return self.root or self.git_dir
+
+    def git(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return run_git(args, cwd=self.cwd, **kwargs)
+
+    def out(self, *args: str, **kwargs) -> str:
+        """stdout of a git command that must succeed, trailing newline removed."""
+        return run_git(args, cwd=self.cwd, **kwargs).stdout.rstrip("\n")
+
+    def git_path(self, name: str) -> Path:
+        """``git rev-parse --git-path NAME``: honours core.hooksPath, worktrees, ..."""
+        p = Path(self.out("rev-parse", "--git-path", name))
+        return p if p.is_absolute() else (self.cwd / p).resolve()
+
+    @cached_property
+    def voice_dir(self) -> Path:
+        """``.git/voice`` of the main repository (shared by its worktrees), user-only."""
+        d = self.common_dir / "voice"
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return d
+
+    def rev_parse(self, rev: str) -> str:
+        proc = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}", check=False)
+        if proc.returncode != 0:
+            raise GitError(f"unknown revision: {rev}")
+        return proc.stdout.strip()
