@@ -1,11 +1,11 @@
-"""``git voice``: a thin click layer; each command parses options and calls the library.
-
-Nothing here imports torch or transformers at module level: ``git voice --help``
-and every command that needs no model start in a fraction of a second.
+"""``git voice``: the click group. Subcommands live in ``git_voice/commands/``, one module
+each, and are imported only when run, so ``git voice --help`` and every command that
+needs no model start without torch or transformers.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -16,8 +16,33 @@ from .errors import GitVoiceError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# name → (module under git_voice.commands, attribute, one-line help shown by --help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "transcribe": ("transcribe", "transcribe", "Transcribe audio files on this machine and print the result."),
+}
 
-@click.group(context_settings=CONTEXT)
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"git_voice.commands.{module}"), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The listing uses the table's one-liners, so --help imports no command module.
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="git-voice")
 def cli() -> None:
     """Explain code changes by voice: transcribe locally, write the text where reviewers read.
@@ -28,61 +53,6 @@ def cli() -> None:
     git voice commit --record                  speak, then commit with a conventional message
     git voice note add HEAD --audio N          attach a spoken note to a commit
     """
-
-
-def _settings():
-    from .config import load_settings
-
-    return load_settings()
-
-
-# ------------------------------------------------------------------ transcribe
-
-
-@cli.command()
-@click.argument("audio", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@click.option("--model", "-m", help="Hugging Face id, local checkpoint folder, or 'bundled' (default).")
-@click.option("--device", "-d", help="auto (default), cpu, cuda, cuda:N or mps.")
-@click.option("--language", "-l", help="Spoken language (default: detect; English-only models: en).")
-@click.option("--hotword", "hotwords", multiple=True, help="A code term to expect; repeatable.")
-@click.option("--hotwords-from", metavar="REV_RANGE", help="Take code terms from this revision range's diff.")
-@click.option("--no-bias", is_flag=True, help="Plain decoding: no code-term biasing or snapping.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "srt", "vtt"]), default="text", show_default=True)
-def transcribe(audio, model, device, language, hotwords, hotwords_from, no_bias, fmt) -> None:
-    """Transcribe AUDIO file(s) on this machine and print the result.
-
-    JSON output (one object per file, a list for several) is a stable interface:
-    text, language, duration, model, device, segments, hotwords, rewrites, timings.
-    """
-    from . import formats, pipeline
-
-    settings = _settings()
-    source = None
-    if hotwords_from and not no_bias:
-        from .codeterms import candidates
-        from .gitops.repo import Repo
-
-        repo = Repo.discover()
-        repo.out("rev-parse", "--verify", "--quiet", "--end-of-options", hotwords_from.split("..")[0] or "HEAD")
-
-        def source():
-            return candidates.from_range(repo, hotwords_from)
-
-    request = pipeline.Request(
-        settings=settings,
-        model=model,
-        device=device,
-        language=language,
-        hotwords=() if no_bias else (*settings.hotwords, *hotwords),
-        candidates=source,
-        bias=not no_bias,
-    )
-    results = pipeline.transcribe_files(audio, request)
-    out = formats.render(results, fmt)
-    click.echo(ui.sanitize(out) if fmt != "json" else out, nl=False)
-
-
-# ----------------------------------------------------------------------- entry
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -102,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         ui.error("interrupted")
         sys.exit(130)
     except BrokenPipeError:
-        sys.exit(rv if isinstance(rv, int) else 0)
+        sys.exit(0)
     except MemoryError:
         ui.error("out of memory")
         sys.exit(2)
