@@ -31,3 +31,15 @@ class GitError(GitVoiceError):
 
 class ConfigError(GitVoiceError):
     """A voice.* setting or option has a value that cannot be used."""
+
+
+class RecordingError(GitVoiceError):
+    """Recording from the microphone failed (no device, PortAudio missing, busy, disk full, ...).
+
+    ``take`` is the file holding whatever was captured before the failure, if any:
+    a failed take is never thrown away.
+    """
+
+    def __init__(self, message: str, take: "object | None" = None) -> None:
+        super().__init__(message)
+        self.take = take
