@@ -1,0 +1,93 @@
+"""The pause splitter on real speech (hibari) with known pauses between phrases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from git_voice.asr.chunking import SAMPLE_RATE, split_at_pauses
+
+PHRASES = [
+    "The parser now reads the config once.",
+    "It keeps the user cache between requests.",
+    "Tests cover the empty file case.",
+    "The old flag is gone.",
+]
+PAUSE = 0.8  # seconds of quiet between phrases
+
+
+def _spoken(speech, noise_db: float | None = None) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The phrases one after the other with pauses; also the (start, end) of each pause."""
+    rng = np.random.default_rng(0)
+    parts: list[np.ndarray] = []
+    pauses: list[tuple[float, float]] = []
+    t = 0
+    for i, text in enumerate(PHRASES):
+        audio, rate = sf.read(speech(text), dtype="float32")
+        assert rate == SAMPLE_RATE
+        parts.append(audio)
+        t += len(audio)
+        if i < len(PHRASES) - 1:
+            gap = np.zeros(int(PAUSE * SAMPLE_RATE), dtype=np.float32)
+            parts.append(gap)
+            # hibari pads each phrase with 0.3 s of silence: the pause is wider than the gap.
+            pauses.append(((t - 0.3 * SAMPLE_RATE) / SAMPLE_RATE, (t + len(gap) + 0.3 * SAMPLE_RATE) / SAMPLE_RATE))
+            t += len(gap)
+    samples = np.concatenate(parts)
+    if noise_db is not None:
+        samples = samples + (10 ** (noise_db / 20) * rng.standard_normal(len(samples))).astype(np.float32)
+    return samples, pauses
+
+
+def _check_cover(chunks, total: int, max_seconds: float) -> None:
+    assert chunks[0].start == 0 and chunks[-1].end == total
+    for a, b in zip(chunks, chunks[1:]):
+        assert a.end == b.start
+        assert a.speech_end <= b.speech_start
+    for c in chunks:
+        assert c.start <= c.speech_start < c.speech_end <= c.end
+        assert (c.end - c.start) / SAMPLE_RATE <= max_seconds + 0.02
+
+
+@pytest.mark.parametrize("noise_db", [None, -55.0])
+def test_cuts_fall_in_the_pauses(speech, noise_db):
+    samples, pauses = _spoken(speech, noise_db)
+    longest_phrase = 4.0
+    chunks = split_at_pauses(samples, max_seconds=longest_phrase + PAUSE + 0.8)
+    _check_cover(chunks, len(samples), longest_phrase + PAUSE + 0.8)
+    assert len(chunks) >= 2
+    for c in chunks[1:]:
+        cut = c.start / SAMPLE_RATE
+        assert any(a <= cut <= b for a, b in pauses), (cut, pauses)
+
+
+def test_speech_spans_are_inside_the_phrases(speech):
+    samples, pauses = _spoken(speech)
+    chunks = split_at_pauses(samples, max_seconds=5.0)
+    for c in chunks:
+        start, end = c.seconds
+        # Speech never starts or ends in the middle of a pause's silent core.
+        for a, b in pauses:
+            assert not (a + 0.35 < start < b - 0.35)
+            assert not (a + 0.35 < end < b - 0.35)
+
+
+def test_short_audio_is_one_chunk(speech):
+    samples, _ = _spoken(speech)
+    chunks = split_at_pauses(samples)
+    assert len(chunks) == 1
+    assert chunks[0].start == 0 and chunks[0].end == len(samples)
+    assert chunks[0].speech_start > 0  # the leading silence is not counted as speech
+
+
+def test_no_pause_still_respects_the_limit():
+    rng = np.random.default_rng(1)
+    samples = (0.1 * rng.standard_normal(SAMPLE_RATE * 12)).astype(np.float32)
+    chunks = split_at_pauses(samples, max_seconds=5.0)
+    _check_cover(chunks, len(samples), 5.0)
+    assert len(chunks) == 3
+
+
+def test_empty_audio_has_no_chunks():
+    assert split_at_pauses(np.zeros(0, dtype=np.float32)) == []
