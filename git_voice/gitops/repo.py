@@ -69,8 +69,10 @@ def run_git(
     if check and proc.returncode != 0:
         err = proc.stderr if text else proc.stderr.decode("utf-8", "replace")
         lines = [ln for ln in err.strip().splitlines() if ln.strip()]
-        detail = lines[-1] if lines else f"exit status {proc.returncode}"
-        raise GitError(f"git {args[0] if args else ''} failed: {detail.removeprefix('fatal: ')}")
+        # git prints its "fatal:" line first and usage hints after it (git 2.39 rev-parse).
+        fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
+        detail = (fatal or lines or [f"exit status {proc.returncode}"])[0 if fatal else -1]
+        raise GitError(f"git {args[0] if args else ''} failed: {detail.removeprefix('fatal: ').removeprefix('error: ')}")
     return proc
 
 
@@ -132,6 +134,13 @@ class Repo:
 
     def git(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         return run_git(args, cwd=self.cwd, **kwargs)
+
+    def git_passthrough(self, *args: str) -> int:
+        """Run ``git --no-pager ARGS`` with the terminal inherited (editor, hooks' output); its exit status."""
+        try:
+            return subprocess.run(["git", "--no-pager", *args], cwd=self.cwd).returncode
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
 
     def out(self, *args: str, **kwargs) -> str:
         """stdout of a git command that must succeed, trailing newline removed."""

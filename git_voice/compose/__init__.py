@@ -1,0 +1,1 @@
+"""Transcript → message: subject and body (summary), conventions, wrapping, templates."""

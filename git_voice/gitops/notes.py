@@ -1,0 +1,91 @@
+"""Spoken notes attached to commits.
+
+``refs/notes/voice``        the transcript, as text: what ``git log --notes=voice``
+                            and ``git format-patch --notes=voice`` show
+``refs/notes/voice-audio``  the recording, as a blob. Kept on its own ref because a
+                            binary note given to ``--notes`` lands raw in the email.
+
+Clones do not copy ``refs/notes/*``; push them (``git push origin
+'refs/notes/voice*'``) or hand a bundle over (``git bundle create --all``).
+Amend and rebase keep notes only for refs named by ``notes.rewriteRef``
+(:func:`ensure_rewrite_refs`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import GitError
+from .repo import Repo
+
+TEXT_REF = "refs/notes/voice"
+AUDIO_REF = "refs/notes/voice-audio"
+
+
+def set_text(repo: Repo, rev: str, text: str) -> None:
+    """Store ``text`` as the voice note of ``rev``, replacing any earlier one."""
+    commit = repo.rev_parse(rev)
+    repo.git("notes", f"--ref={TEXT_REF}", "add", "-f", "-F", "-", commit, input=text.encode("utf-8"))
+
+
+def set_audio(repo: Repo, rev: str, audio: str | os.PathLike[str]) -> str:
+    """Store the file ``audio`` as a blob noted on ``rev``; returns the blob id."""
+    commit = repo.rev_parse(rev)
+    blob = repo.out("hash-object", "-w", "--no-filters", "--", str(Path(audio).resolve()))
+    # -C reuses the blob as it is: no stripspace, so the bytes stay the recording's.
+    repo.git("notes", f"--ref={AUDIO_REF}", "add", "-f", "-C", blob, commit)
+    return blob
+
+
+def get_text(repo: Repo, rev: str) -> str | None:
+    """The transcript noted on ``rev``, or None when it has none."""
+    commit = repo.rev_parse(rev)
+    proc = repo.git("notes", f"--ref={TEXT_REF}", "show", commit, check=False)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def get_audio(repo: Repo, rev: str) -> bytes | None:
+    """The recording noted on ``rev`` (exact bytes), or None when it has none."""
+    commit = repo.rev_parse(rev)
+    proc = repo.git("notes", f"--ref={AUDIO_REF}", "list", commit, check=False)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return None
+    return repo.git("cat-file", "blob", proc.stdout.strip(), text=False).stdout
+
+
+def has_notes(repo: Repo, ref: str = TEXT_REF) -> bool:
+    return repo.git("rev-parse", "--verify", "--quiet", ref, check=False).returncode == 0
+
+
+def ensure_rewrite_refs(repo: Repo) -> list[str]:
+    """Add both voice refs to ``notes.rewriteRef`` (local config) if missing; returns those added.
+
+    Without it ``git commit --amend`` and ``git rebase`` drop the notes of rewritten
+    commits (git only copies notes for refs this multi-valued key names).
+    """
+    proc = repo.git("config", "--get-all", "notes.rewriteRef", check=False)
+    present = set(proc.stdout.split()) if proc.returncode == 0 else set()
+    added = []
+    for ref in (TEXT_REF, AUDIO_REF):
+        if ref not in present:
+            repo.git("config", "--add", "notes.rewriteRef", ref)
+            added.append(ref)
+    return added
+
+
+def ensure_display_ref(repo: Repo) -> bool:
+    """Make plain ``git log`` show the transcripts (``notes.displayRef``); True if it was added."""
+    proc = repo.git("config", "--get-all", "notes.displayRef", check=False)
+    if TEXT_REF in proc.stdout.split():
+        return False
+    repo.git("config", "--add", "notes.displayRef", TEXT_REF)
+    return True
+
+
+def require_text(repo: Repo, rev: str) -> str:
+    """Like :func:`get_text`, but a missing note is a :class:`GitError`."""
+    text = get_text(repo, rev)
+    if text is None:
+        raise GitError(f"{rev} has no voice note (add one with `git voice note add {rev} --audio FILE`)")
+    return text
