@@ -94,7 +94,7 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
                 model=engine.name,
                 device=engine.device,
                 segments=result.segments,
-                hotwords=term_set.written_forms(),
+                hotwords=result.hotwords if result.hotwords is not None else term_set.written_forms(),
                 rewrites=rewrites,
                 timings={"load": load_seconds, "transcribe": time.perf_counter() - t0},
                 source=audio.source,

@@ -99,6 +99,9 @@ class DecodeOptions:
 class EngineResult:
     segments: list[Segment]
     language: str | None
+    # The code terms the model was actually given, when the engine kept only some
+    # of ``DecodeOptions.hotwords`` (None: all of them, or the engine does not say).
+    hotwords: list[str] | None = None
 
 
 class Engine(ABC):
