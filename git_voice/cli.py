@@ -19,6 +19,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # name → (module under git_voice.commands, attribute, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "transcribe": ("transcribe", "transcribe", "Transcribe audio files on this machine and print the result."),
+    "record": ("record", "record", "Record a spoken take from the microphone into .git/voice/."),
+    "devices": ("devices", "devices", "List the input devices a take can be recorded from."),
 }
 
 
