@@ -19,6 +19,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # name → (module under git_voice.commands, attribute, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "transcribe": ("transcribe", "transcribe", "Transcribe audio files on this machine and print the result."),
+    "format-patch": ("format_patch", "format_patch", "git format-patch with the spoken note as the cover letter."),
+    "commit": ("commit", "commit", "Commit with a message made from a spoken note."),
+    "note": ("note", "note", "Attach a spoken note to a commit, or stage a take for the next one."),
+    "show": ("show", "show", "Print a commit's voice note; play or extract its audio."),
+    "hook": ("hook", "hook", "Install, remove or run the prepare-commit-msg hook."),
+    "init": ("init", "init", "Keep voice notes through amend and rebase; optionally install the hook."),
     "record": ("record", "record", "Record a spoken take from the microphone into .git/voice/."),
     "devices": ("devices", "devices", "List the input devices a take can be recorded from."),
 }
