@@ -26,7 +26,7 @@ _FILLERS = (
     r"hmm+",
     r"mm+",
 )
-_FILLER_RE = re.compile(r"(?i)(?<![\w'])(?:" + "|".join(_FILLERS) + r")(?![\w'])[,.]?\s*")
+_FILLER_RE = re.compile(r"(?i)(?<![\w'])(?:" + "|".join(_FILLERS) + r")(?![\w']),?\s*")
 # Discourse openers dropped at the start of a sentence only ("So I fixed" → "I fixed").
 _OPENER_RE = re.compile(r"(?i)^(?:(?:so|okay|ok|well|right|alright|yeah|basically|now|and|like)\b[,.]?\s+)+")
 _REPEAT_RE = re.compile(r"(?i)\b(\w+(?:'\w+)?)(?:[\s,]+\1\b)+")
@@ -83,6 +83,7 @@ def clean(text: str) -> str:
         text = _REPEAT_RE.sub(r"\1", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    text = re.sub(r"[,;:]+\s*([.!?])", r"\1", text)  # "parser, you know." → "parser."
     sentences = [_OPENER_RE.sub("", s).strip() for s in split_sentences(text)]
     out = ""
     for s in (s for s in sentences if s.strip(" ,.;:")):

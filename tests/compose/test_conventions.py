@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from git_voice.compose.conventions import Change, commit_type, compose, scope_from_paths
+from git_voice.compose.wrap import width
+
+CZ = shutil.which("cz", path=str(Path(sys.executable).parent)) or shutil.which("cz")
+# commitlint config-conventional, the rules a generated header can break.
+COMMITLINT_TYPES = "build chore ci docs feat fix perf refactor revert style test".split()
+
+
+def commitlint_problems(message: str) -> list[str]:
+    header, _, rest = message.partition("\n")
+    m = re.match(r"^(\w+)(?:\(([^)]+)\))?!?: (.+)$", header)
+    if not m:
+        return ["header-pattern"]
+    kind, scope, subject = m.groups()
+    problems = []
+    if kind not in COMMITLINT_TYPES:
+        problems.append("type-enum")
+    if scope and scope != scope.lower():
+        problems.append("scope-case")
+    if subject[:1].isupper():
+        problems.append("subject-case")
+    if subject.endswith("."):
+        problems.append("subject-full-stop")
+    if len(header) > 100:
+        problems.append("header-max-length")
+    if rest and not rest.startswith("\n"):
+        problems.append("body-leading-blank")
+    if any(len(line) > 100 for line in rest.splitlines()):
+        problems.append("body-max-line-length")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "spoken, changes, kind",
+    [
+        ("I fixed a crash when the file is empty.", [Change("src/app/loader.py")], "fix"),
+        ("Added support for kernel style messages.", [Change("git_voice/compose/k.py", "A")], "feat"),
+        ("Renamed the helper and cleaned up the imports.", [Change("lib/util.py")], "refactor"),
+        ("This makes loading a lot faster by caching the model.", [Change("src/cache.py")], "perf"),
+        ("I fixed the flaky test.", [Change("tests/test_loader.py")], "test"),
+        ("I fixed a typo.", [Change("docs/usage.md"), Change("README.md")], "docs"),
+        ("Run the suite on Python 3.13 too.", [Change(".github/workflows/ci.yml")], "ci"),
+        ("Bump the torch pin.", [Change("pyproject.toml")], "build"),
+    ],
+)
+def test_type_from_diff_then_speech(spoken, changes, kind):
+    assert commit_type(spoken, changes) == kind
+
+
+def test_scope_from_paths():
+    assert scope_from_paths(["git_voice/compose/a.py", "git_voice/compose/b.py"]) == "compose"
+    assert scope_from_paths(["src/Parser.py"]) == "parser"
+    assert scope_from_paths(["a.py", "b/c.py"]) is None
+
+
+@pytest.mark.skipif(CZ is None, reason="commitizen not installed")
+@pytest.mark.parametrize(
+    "spoken",
+    [
+        "So, um, I fixed the crash in the config loader when the file is empty. It used to index past the end.",
+        "Uh we've added a brand new way to record notes straight from the terminal and it also keeps the take on disk when the recorder dies halfway through",
+        "The parser is faster now.",
+        "I. Um.",
+    ],
+)
+def test_conventional_messages_pass_cz_check_and_commitlint(spoken):
+    msg = compose(spoken, [Change("git_voice/audio/record.py")])
+    text = msg.text
+    assert width(msg.header) <= 72
+    assert commitlint_problems(text) == []
+    assert all(width(line) <= 72 for line in text.splitlines())
+    proc = subprocess.run([CZ, "check", "--message", text], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_kernel_and_plain():
+    kernel = compose("I fixed the race in the recorder.", [Change("git_voice/audio/record.py")], "kernel")
+    assert kernel.header == "audio: Fix the race in the recorder"
+    plain = compose("I fixed the race in the recorder.", [Change("git_voice/audio/record.py")], "plain")
+    assert plain.header == "Fix the race in the recorder"
+
+
+def test_scope_can_be_turned_off():
+    assert compose("I fixed it.", [Change("git_voice/audio/record.py")], scope=False).header == "fix: fix it"

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+import pytest
+
+from git_voice.errors import ConfigError, GitError
+from git_voice.gitops import notes, patches
+from git_voice.gitops.repo import Repo
+
+from ..helpers import git, make_repo
+
+SUBJECT = "修复解析器在空输入时的崩溃"
+BLURB = "解析器在输入为空时会越界读取。这个系列先补上测试，再修复它。Déjà vu, naïve café."
+
+
+@pytest.fixture
+def four(tmp_path, monkeypatch) -> Path:
+    """A root commit and three more, so HEAD~3 names a series of three."""
+    path = make_repo(tmp_path / "four", commits=4)
+    monkeypatch.chdir(path)
+    return path
+
+
+def _am(clone: Path, *files: Path) -> None:
+    git(clone, "-c", "user.name=Rev Iewer", "-c", "user.email=rev@example.com", "am", "-q", *map(str, files))
+
+
+def _read(path: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
+def test_non_ascii_cover_letter_is_a_correct_email_and_series_applies(four, tmp_path):
+    series = patches.format_series(Repo.discover(four), ["HEAD~3", "-o", "out"], subject=SUBJECT, blurb=BLURB, patch_note="")
+    assert [f.parent for f in series.files] == [four / "out"] * 4
+    cover = _read(series.cover_letter)
+    assert cover["Subject"] == f"[PATCH 0/3] {SUBJECT}"
+    raw_subject = series.cover_letter.read_bytes().split(b"\nSubject: ", 1)[1].split(b"\n")[0]
+    assert raw_subject.isascii() and b"=?utf-8?" in raw_subject  # RFC 2047 on the wire
+    assert cover.get_content_charset() == "utf-8"
+    body = cover.get_content()
+    assert BLURB in body and "***" not in body
+    assert "Ada Tester (3):" in body and "3 files changed" in body  # git's shortlog and diffstat kept
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(four), str(clone))
+    git(clone, "reset", "-q", "--hard", "HEAD~3")
+    _am(clone, *series.files[1:])
+    assert git(clone, "rev-parse", "HEAD^{tree}") == git(four, "rev-parse", "HEAD^{tree}")
+    assert not list((four / ".git" / "voice" / "tmp").iterdir())
+
+
+def test_options_that_rename_the_cover_letter_are_kept(four):
+    series = patches.format_series(Repo.discover(four), ["-3", "-v2", "--rfc", "-o", "v2"], subject="Fix the parser", blurb="Because.", patch_note="")
+    assert series.cover_letter.name == "v2-0000-cover-letter.patch"
+    assert _read(series.cover_letter)["Subject"] == "[RFC PATCH v2 0/3] Fix the parser"
+
+
+def test_one_patch_gets_the_note_below_the_dashes(repo, tmp_path):
+    r = Repo.discover(repo)
+    series = patches.format_series(r, ["-1", "-o", "one"], subject="x", blurb="x", patch_note="Über die Änderung: warum.\n")
+    assert series.cover_letter is None and len(series.files) == 1
+    msg = _read(series.files[0])
+    assert msg.get_content_charset() == "utf-8"
+    above, below = ("\n" + msg.get_content()).split("\n---\n", 1)
+    assert "Über" not in above and "Voice note:\n    Über die Änderung: warum." in below
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(clone, "reset", "-q", "--hard", "HEAD~1")
+    _am(clone, series.files[0])
+    assert "Über" not in git(clone, "log", "-1", "--format=%B")
+
+
+def test_commit_notes_ride_each_patch_audio_never(four, tmp_path):
+    r = Repo.discover(four)
+    audio = tmp_path / "a.flac"
+    audio.write_bytes(b"fLaC-binary-AUDIO-bytes")
+    notes.set_text(r, "HEAD~1", "Why this commit exists.\n")
+    notes.set_audio(r, "HEAD~1", audio)
+    series = patches.format_series(r, ["HEAD~3", "-o", "n"], subject="S", blurb="B", patch_note="")
+    texts = [f.read_bytes() for f in series.files]
+    assert b"Notes (voice):\n    Why this commit exists." in texts[2]
+    assert not any(b"AUDIO-bytes" in t for t in texts)
+
+
+def test_failure_leaves_no_files(repo):
+    with pytest.raises(GitError):
+        patches.format_series(Repo.discover(repo), ["no-such-rev", "-o", "bad"], subject="S", blurb="B", patch_note="")
+    assert not (repo / "bad").exists()
+    with pytest.raises(ConfigError):
+        patches.split_output_dir(["--stdout", "-3"])
