@@ -13,6 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q $(TORCH)
 	$(PY) -m pip install -q -e ".[test]"
+	# `git voice --help` is answered by `man git-voice`; man finds it beside bin/.
+	mkdir -p $(VENV)/share/man/man1
+	$(PY) -m git_voice.manpage > $(VENV)/share/man/man1/git-voice.1
 	touch $@
 
 install: $(VENV)/.installed
