@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import email
+import email.policy
+
+from ..helpers import git, make_repo, wer
+from .notes_audio import NOTE
+
+
+def test_format_patch_fills_cover_letter_and_series_applies(tmp_path, monkeypatch, gv, speech, bundled_model):
+    repo = make_repo(tmp_path / "repo", commits=4)
+    monkeypatch.chdir(repo)
+    r = gv("format-patch", "HEAD~3", "--audio", str(speech(NOTE)), "-o", "series", "--subject-prefix=PATCH demo")
+    assert r.code == 0, r
+    files = [repo / line for line in r.out.splitlines()]
+    assert len(files) == 4 and all(f.parent == repo / "series" for f in files)
+    raw = files[0].read_bytes()
+    assert b"*** SUBJECT HERE ***" not in raw and b"*** BLURB HERE ***" not in raw
+    cover = email.message_from_bytes(raw, policy=email.policy.default)
+    subject = cover["Subject"]
+    assert subject.startswith("[PATCH demo 0/3] ") and len(subject) - len("[PATCH demo 0/3] ") <= 72
+    assert "config loader" in subject.lower()
+    body = cover.get_content()
+    assert wer(NOTE, body.split("\n\nAda Tester (3):")[0]) < 0.25
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(clone, "reset", "-q", "--hard", "HEAD~3")
+    git(clone, "-c", "user.name=R", "-c", "user.email=r@example.com", "am", "-q", *map(str, files[1:]))
+    assert git(clone, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
+
+
+def test_format_patch_rejects_stdout_before_transcribing(repo, gv):
+    r = gv("format-patch", "-3", "--stdout", "--audio", "missing.wav")
+    assert r.code == 2 and "--stdout" in r.err
