@@ -1,0 +1,146 @@
+"""Biased decoding: shallow fusion of a prefix tree of the candidates' token sequences.
+
+While Whisper generates, each row's latest text tokens are looked up in a prefix
+tree of every candidate's spoken and written forms ("get user by id",
+"get_user_by_id", ...). When they are a proper prefix of a form, the tokens that
+continue it get a bonus; the bonus already given along a path is withdrawn when
+the path is left unfinished (the row pays it back on every other token), so a
+half-said term costs what it gained. The first token of a form gets nothing: a
+term must be started by what the audio says, which keeps speech without code
+exactly as unbiased decoding gives it.
+
+No state is kept between calls. The position in the tree is recomputed from
+each row's own tokens after its last special token (start of transcript, a
+timestamp), so the processor is safe across transformers' long-form windows,
+temperature fallbacks, beams and a batch that shrinks as rows finish, and it
+never looks at the prompt (which sits before ``<|startoftranscript|>``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from .spoken import ACRONYM_SOUNDS, pieces, spoken_forms
+
+# Nats of bonus per matched token at strength 1.0 (voice.biasStrength scales it).
+BASE_BONUS = 2.0
+# At most this many tokens' bonus is withdrawn: deeper paths are settled anyway.
+MAX_WITHDRAW_TOKENS = 3
+# Spoken forms per term in the tree; the rest are rarer pronunciations that
+# snapping still recognises afterwards.
+FORMS_PER_TERM = 6
+# Words Whisper writes in capitals when it hears them spelt.
+UPPER_WORDS = frozenset(
+    "id ids url uri http https json api io ui db sql xml html css cpu gpu tls ssl tcp udp dns uuid jwt cli os fs utf".split()
+) | frozenset(ACRONYM_SOUNDS)
+
+
+def surface_texts(term: str) -> list[str]:
+    """The texts Whisper may write for ``term`` mid-sentence, each with its leading space.
+
+    Takes a term; returns its spoken forms (lower case, sentence case, acronyms in
+    capitals) and its written form, without duplicates.
+    """
+    out: list[str] = []
+    for form in spoken_forms(term)[:FORMS_PER_TERM]:
+        upper = " ".join(w.upper() if w in UPPER_WORDS else w for w in form.split())
+        for text in (form, form[:1].upper() + form[1:], upper):
+            if text and text not in out:
+                out.append(text)
+    if len(pieces(term)) > 1 and term not in out:
+        out.append(term)
+    return [" " + t for t in out]
+
+
+class PrefixTree:
+    """Token sequences of forms, stored as prefix → the tokens that continue it."""
+
+    def __init__(self, sequences: Iterable[Sequence[int]]) -> None:
+        self.children: dict[tuple[int, ...], set[int]] = {}
+        self.complete: set[tuple[int, ...]] = set()
+        self.depth = 0
+        for seq in sequences:
+            seq = tuple(seq)
+            if len(seq) < 2:
+                continue  # a one-token form has no continuation to boost
+            self.depth = max(self.depth, len(seq))
+            for d in range(1, len(seq)):
+                self.children.setdefault(seq[:d], set()).add(seq[d])
+            self.complete.add(seq)
+
+    def __len__(self) -> int:
+        return len(self.complete)
+
+    def lookup(self, tokens: Sequence[int]) -> tuple[set[int], int, bool]:
+        """Continuations of every suffix of ``tokens`` that is a prefix in the tree.
+
+        Returns (continuation tokens, length of the longest such suffix, whether
+        that longest suffix is itself a complete form).
+        """
+        found: set[int] = set()
+        deepest, complete = 0, False
+        for d in range(min(len(tokens), self.depth - 1), 0, -1):
+            key = tuple(tokens[len(tokens) - d :])
+            kids = self.children.get(key)
+            if kids is None:
+                continue
+            found |= kids
+            if not deepest:
+                deepest, complete = d, key in self.complete
+        return found, deepest, complete
+
+
+def build_tree(terms: Sequence[str], tokenizer: Any) -> PrefixTree:
+    """The prefix tree of every surface text of ``terms`` under ``tokenizer``."""
+    seqs = []
+    for term in terms:
+        for text in surface_texts(term):
+            seqs.append(tokenizer.encode(text, add_special_tokens=False))
+    return PrefixTree(seqs)
+
+
+class TermBiasProcessor:
+    """A transformers logits processor (``__call__(input_ids, scores) -> scores``)."""
+
+    def __init__(self, tree: PrefixTree, first_special: int, bonus: float) -> None:
+        """Takes the tree, the lowest special token id (``<|endoftext|>``) and the bonus in nats."""
+        self.tree = tree
+        self.first_special = first_special
+        self.bonus = bonus
+
+    def text_suffix(self, row: Sequence[int]) -> list[int]:
+        """The row's last text tokens since its last special token, at most the tree's depth."""
+        out: list[int] = []
+        for tok in reversed(row):
+            if tok >= self.first_special or len(out) >= self.tree.depth:
+                break
+            out.append(tok)
+        out.reverse()
+        return out
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        if not self.tree.depth or self.bonus == 0:
+            return scores
+        import torch
+
+        rows = input_ids[:, -self.tree.depth :].tolist()
+        for i, row in enumerate(rows):
+            kids, deepest, complete = self.tree.lookup(self.text_suffix(row))
+            if not kids:
+                continue
+            # Bonus already paid along the path (its first token got none).
+            paid = 0.0 if complete else self.bonus * min(deepest - 1, MAX_WITHDRAW_TOKENS)
+            ids = torch.tensor(sorted(kids), device=scores.device)
+            if paid:
+                scores[i] -= paid
+            scores[i, ids] += paid + self.bonus
+        return scores
+
+
+def make_processor(terms: Sequence[str], tokenizer: Any, strength: float) -> TermBiasProcessor | None:
+    """A processor for ``terms`` under ``tokenizer`` at ``strength`` (1.0 default), or None."""
+    tree = build_tree(terms, tokenizer)
+    if not len(tree) or strength <= 0:
+        return None
+    first_special = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    return TermBiasProcessor(tree, int(first_special), BASE_BONUS * strength)

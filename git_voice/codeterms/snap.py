@@ -1,0 +1,199 @@
+"""Spoken spans of a transcript → the code form of the change's terms.
+
+"I renamed parse header to parse headers in user store dot py" becomes "I renamed
+parse_header to parse_headers in user_store.py" when those three are candidates.
+
+Matching compares *compact keys* (letters and digits, lower case) of word
+n-grams against the compact keys of each candidate's spoken forms, so word
+boundaries the speech model got wrong ("userstore.py", "parse-header") do not
+matter, and tolerates a few letter edits ("get user by it") on longer terms.
+It is conservative on purpose: only candidates are ever written, short terms
+must match exactly, a single ordinary word is never rewritten, and a span never
+crosses a comma or a sentence end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ..asr.engine import Rewrite
+from .spoken import compact_forms, is_codey, pieces
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+# Between two words, any of these ends a span: clause punctuation, a sentence
+# end (a full stop followed by a space), quotes and brackets.
+_HARD_GAP = re.compile(r"[,;!?()\[\]{}\"'`]|[.:]\s|\s[.:]|\s-\s")
+# Words that alone never make a code term worth writing ("is_a", "to_do").
+_FUNCTION_WORDS = frozenset(
+    "a an the is are be to of in on at by for and or not it if as do so no up we i".split()
+)
+# A single word is rewritten only when this long (``userstore`` → ``user_store``):
+# shorter ones are too often ordinary English ("setup", "username").
+MIN_SINGLE_WORD = 10
+MAX_EXTRA_WORDS = 2
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of the raw transcript and its character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """A span of words [first, last] that is a spoken form of ``term``."""
+
+    first: int
+    last: int
+    term: str
+    distance: int
+    rank: int
+
+
+def split_words(text: str) -> list[list[Word]]:
+    """The transcript's words, in runs that no span may cross (see ``_HARD_GAP``)."""
+    runs: list[list[Word]] = [[]]
+    prev_end = None
+    for m in _WORD.finditer(text):
+        if prev_end is not None and _HARD_GAP.search(text[prev_end : m.start()]):
+            runs.append([])
+        runs[-1].append(Word(m.group(0), m.start(), m.end()))
+        prev_end = m.end()
+    return [r for r in runs if r]
+
+
+def allowed_edits(key_length: int) -> int:
+    """How many letter edits a candidate's compact key tolerates: none for short terms."""
+    if key_length <= 6:
+        return 0
+    if key_length <= 11:
+        return 1
+    if key_length <= 17:
+        return 2
+    return 3
+
+
+class Snapper:
+    """The candidates' compact keys, indexed once, and the matching of transcripts to them."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        """Takes candidate terms, best first; terms without a spoken code form are skipped."""
+        self.keys: list[str] = []
+        self.owner: list[int] = []
+        self.terms: list[str] = []
+        self.max_words: list[int] = []
+        for term in terms:
+            if not is_codey(term) or _only_function_words(term):
+                continue
+            index = len(self.terms)
+            self.terms.append(term)
+            self.max_words.append(len(pieces(term)) * 2 + MAX_EXTRA_WORDS)
+            for key in sorted(compact_forms(term)):
+                self.keys.append(key)
+                self.owner.append(index)
+        self.longest = max((len(k) for k in self.keys), default=0)
+        self.span_words = max(self.max_words, default=0)
+
+    def matches(self, run: Sequence[Word]) -> list[Match]:
+        """Every (span, term) pair of one run of words within its edit allowance."""
+        found: list[Match] = []
+        if not self.keys:
+            return found
+        for first in range(len(run)):
+            key = ""
+            for last in range(first, min(len(run), first + self.span_words)):
+                key += run[last].text.lower()
+                if len(key) > self.longest + 3:
+                    break
+                found.extend(self._match_span(run, first, last, key))
+        return found
+
+    def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
+        out: list[Match] = []
+        hits = process.extract(key, self.keys, scorer=Levenshtein.distance, score_cutoff=3, limit=None)
+        for cand_key, dist, i in hits:
+            term_i = self.owner[i]
+            dist = int(dist)
+            if dist > allowed_edits(len(cand_key)) or abs(len(key) - len(cand_key)) > 1 + (dist > 1):
+                continue
+            if last - first + 1 > self.max_words[term_i]:
+                continue
+            if first == last and not _single_word_ok(run[first].text, dist):
+                continue
+            out.append(Match(first, last, self.terms[term_i], dist, term_i))
+        return out
+
+
+def _only_function_words(term: str) -> bool:
+    return all(p.text.lower() in _FUNCTION_WORDS for p in pieces(term))
+
+
+def _single_word_ok(word: str, distance: int) -> bool:
+    """A lone word is snapped only when it exactly is the term run together and is long,
+    or is itself written in code form (``getUserById``, ``utf8``)."""
+    if distance:
+        return False
+    return len(word) >= MIN_SINGLE_WORD or len(pieces(word)) > 1
+
+
+def choose(matches: list[Match]) -> list[Match]:
+    """Non-overlapping matches: fewest edits first, then the longest span, then the best rank."""
+    taken: set[int] = set()
+    chosen: list[Match] = []
+    for m in sorted(matches, key=lambda m: (m.distance, -(m.last - m.first), m.rank, m.first)):
+        span = set(range(m.first, m.last + 1))
+        if span & taken:
+            continue
+        taken |= span
+        chosen.append(m)
+    return sorted(chosen, key=lambda m: m.first)
+
+
+def written(term: str, style: str) -> str:
+    """A term as it goes into the text: as is (``plain``) or in backticks (``backticks``)."""
+    return f"`{term}`" if style == "backticks" else term
+
+
+def snap(raw: str, terms: Sequence[str], style: str = "plain", snapper: Snapper | None = None) -> tuple[str, list[Rewrite]]:
+    """Rewrite the spoken spans of ``raw`` that are candidates' spoken forms.
+
+    Takes the raw transcript, the candidate terms (best first) and the code
+    style; returns the new text and the rewrites made, whose offsets index ``raw``.
+    """
+    snapper = snapper or Snapper(terms)
+    rewrites: list[Rewrite] = []
+    for run in split_words(raw):
+        for m in choose(snapper.matches(run)):
+            start, end = run[m.first].start, run[m.last].end
+            start, end = _widen_backticks(raw, start, end)
+            to = written(m.term, style)
+            if raw[start:end] != to:
+                rewrites.append(Rewrite(raw[start:end], to, start, end))
+    return apply(raw, rewrites), rewrites
+
+
+def _widen_backticks(raw: str, start: int, end: int) -> tuple[int, int]:
+    """Take in backticks the model already wrote around the span, so none are doubled."""
+    if start > 0 and end < len(raw) and raw[start - 1] == "`" and raw[end] == "`":
+        return start - 1, end + 1
+    return start, end
+
+
+def apply(raw: str, rewrites: Sequence[Rewrite]) -> str:
+    """``raw`` with each rewrite's span replaced (rewrites sorted, non-overlapping)."""
+    out: list[str] = []
+    pos = 0
+    for r in sorted(rewrites, key=lambda r: r.start):
+        out.append(raw[pos : r.start])
+        out.append(r.to)
+        pos = r.end
+    out.append(raw[pos:])
+    return "".join(out)
