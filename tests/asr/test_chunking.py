@@ -4,40 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import soundfile as sf
 
 from git_voice.asr.chunking import SAMPLE_RATE, split_at_pauses
 
-PHRASES = [
-    "The parser now reads the config once.",
-    "It keeps the user cache between requests.",
-    "Tests cover the empty file case.",
-    "The old flag is gone.",
-]
-PAUSE = 0.8  # seconds of quiet between phrases
-
-
-def _spoken(speech, noise_db: float | None = None) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """The phrases one after the other with pauses; also the (start, end) of each pause."""
-    rng = np.random.default_rng(0)
-    parts: list[np.ndarray] = []
-    pauses: list[tuple[float, float]] = []
-    t = 0
-    for i, text in enumerate(PHRASES):
-        audio, rate = sf.read(speech(text), dtype="float32")
-        assert rate == SAMPLE_RATE
-        parts.append(audio)
-        t += len(audio)
-        if i < len(PHRASES) - 1:
-            gap = np.zeros(int(PAUSE * SAMPLE_RATE), dtype=np.float32)
-            parts.append(gap)
-            # hibari pads each phrase with 0.3 s of silence: the pause is wider than the gap.
-            pauses.append(((t - 0.3 * SAMPLE_RATE) / SAMPLE_RATE, (t + len(gap) + 0.3 * SAMPLE_RATE) / SAMPLE_RATE))
-            t += len(gap)
-    samples = np.concatenate(parts)
-    if noise_db is not None:
-        samples = samples + (10 ** (noise_db / 20) * rng.standard_normal(len(samples))).astype(np.float32)
-    return samples, pauses
+from .spoken import PAUSE, with_pauses
 
 
 def _check_cover(chunks, total: int, max_seconds: float) -> None:
@@ -52,7 +22,7 @@ def _check_cover(chunks, total: int, max_seconds: float) -> None:
 
 @pytest.mark.parametrize("noise_db", [None, -55.0])
 def test_cuts_fall_in_the_pauses(speech, noise_db):
-    samples, pauses = _spoken(speech, noise_db)
+    samples, pauses = with_pauses(speech, noise_db=noise_db)
     longest_phrase = 4.0
     chunks = split_at_pauses(samples, max_seconds=longest_phrase + PAUSE + 0.8)
     _check_cover(chunks, len(samples), longest_phrase + PAUSE + 0.8)
@@ -63,7 +33,7 @@ def test_cuts_fall_in_the_pauses(speech, noise_db):
 
 
 def test_speech_spans_are_inside_the_phrases(speech):
-    samples, pauses = _spoken(speech)
+    samples, pauses = with_pauses(speech)
     chunks = split_at_pauses(samples, max_seconds=5.0)
     for c in chunks:
         start, end = c.seconds
@@ -74,7 +44,7 @@ def test_speech_spans_are_inside_the_phrases(speech):
 
 
 def test_short_audio_is_one_chunk(speech):
-    samples, _ = _spoken(speech)
+    samples, _ = with_pauses(speech)
     chunks = split_at_pauses(samples)
     assert len(chunks) == 1
     assert chunks[0].start == 0 and chunks[0].end == len(samples)
