@@ -72,8 +72,8 @@ class _Tally:
 def _chain_terms(chain: str) -> list[str]:
     """A chain and the names a speaker may say from it.
 
-    ``self.store.get_user`` → ``store.get_user``, ``get_user``; ``std::fs::File`` →
-    itself and ``File`` (which is then dropped as a plain word).
+    ``self.store.get_user`` → ``store.get_user``, ``get_user``; ``std::fs::File::open`` →
+    itself, ``File::open``, ``std::fs::File`` and ``open`` (a plain word: dropped).
     """
     for prefix in _DROP_PREFIX:
         if chain.startswith(prefix):
@@ -85,6 +85,8 @@ def _chain_terms(chain: str) -> list[str]:
         out.append(parts[-1])
         if len(parts) > 2:
             out.append(sep.join(parts[-2:]))
+            # ``std::fs::File::open(p)``: the type path is said as often as the call.
+            out.append(sep.join(parts[:-1]))
     return out
 
 

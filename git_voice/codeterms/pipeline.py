@@ -14,6 +14,11 @@ from typing import Any, Callable, Sequence
 from ..asr.engine import Rewrite
 from .candidates import MAX_CANDIDATES, Candidate
 
+# Whisper's text prompt is left off when biasing: on tiny.en, a list of
+# identifiers as the prompt makes it hyphenate words ("parse-header"), loop into
+# temperature fallbacks (several times slower) and hallucinate; the prefix tree
+# and snapping do its job without those costs (benchmarks/codeterms).
+USE_PROMPT = False
 # Extra terms (``--hotword``, ``voice.hotwords``) rank above every candidate.
 EXTRA_SCORE = 1e9
 

@@ -60,6 +60,14 @@ ACRONYM_SOUNDS: dict[str, tuple[str, ...]] = {
     "wasm": ("wasm", "wasum"),
     "cpu": ("cpu",),
 }
+# Abbreviations said as the full word ("prepare commit message" for ``-msg``).
+ABBREVIATIONS: dict[str, str] = {
+    "msg": "message", "cfg": "config", "ctx": "context", "str": "string", "fn": "function",
+    "args": "arguments", "arg": "argument", "dir": "directory", "len": "length", "num": "number",
+    "buf": "buffer", "err": "error", "req": "request", "res": "response", "init": "initialize",
+    "env": "environment", "repo": "repository", "auth": "authentication", "db": "database",
+    "tmp": "temp", "max": "maximum", "min": "minimum", "idx": "index", "pos": "position",
+}
 _NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 _PIECE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _CHUNK = re.compile(r"(::|[_./:\-])|([A-Za-z0-9]+)")
@@ -132,6 +140,8 @@ def _word_variants(piece: Piece, is_extension: bool, screaming: bool) -> tuple[s
         return number_words(low)
     if low in ACRONYM_SOUNDS:
         return ACRONYM_SOUNDS[low]
+    if low in ABBREVIATIONS:
+        return (low, ABBREVIATIONS[low])
     if piece.text.isupper() and len(low) <= 5 and not screaming:
         # An acronym inside a mixed-case term (``parseHTTPHeader``) is spelt out, letter by letter; the compact key is the same as the word's.
         return (low, " ".join(low))

@@ -1,0 +1,118 @@
+"""Candidates from a change: real repositories, real diffs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from git_voice.codeterms import candidates
+from git_voice.gitops.repo import Repo
+
+from ..helpers import git, make_repo
+
+BEFORE = "import os\n\n\ndef read_settings(path):\n    return {}\n"
+AFTER = (
+    "import os\n\nMAX_RETRIES = 3\n\n\n"
+    "def load_config(path):\n"
+    "    headers = {'X-Request-Id': '1', 'Accept': 'text/html'}\n"
+    "    return get_user_by_id(os.path.join(path, 'x'), self.parseHTTPHeader)\n\n\n"
+    "class UserStore:\n    user = None\n"
+)
+
+
+def _commit(repo: Path, rel: str, body: str, msg: str) -> None:
+    f = repo / rel
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(body)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", msg)
+
+
+@pytest.fixture
+def change(tmp_path) -> Repo:
+    path = make_repo(tmp_path / "r")
+    _commit(path, "app/user_store.py", BEFORE, "before")
+    _commit(path, "app/user_store.py", AFTER, "after")
+    return Repo.discover(path)
+
+
+def test_range_gives_identifiers_symbols_and_paths(change):
+    terms = [c.term for c in candidates.from_range(change, "HEAD~1..HEAD")]
+    for want in ("user_store.py", "app/user_store.py", "load_config", "read_settings", "get_user_by_id",
+                 "UserStore", "MAX_RETRIES", "os.path.join", "parseHTTPHeader", "X-Request-Id", "text/html"):
+        assert want in terms, want
+    # Plain words and receivers are not code terms.
+    for unwanted in ("user", "headers", "self.parseHTTPHeader", "return", "os"):
+        assert unwanted not in terms
+
+
+def test_definitions_and_paths_outrank_plain_uses(change):
+    ranked = [c.term for c in candidates.from_range(change, "HEAD~1..HEAD")]
+    assert ranked.index("load_config") < ranked.index("os.path.join")
+    assert ranked.index("user_store.py") < ranked.index("parseHTTPHeader")
+
+
+def test_single_revision_and_count_forms(change):
+    expected = candidates.from_range(change, "HEAD~1..HEAD")
+    assert candidates.from_range(change, "-1") == expected
+    assert candidates.from_range(change, "HEAD") == expected  # HEAD alone: that commit
+    assert candidates.from_range(change, "HEAD~1") == expected  # since HEAD~1
+
+
+def test_staged_and_worktree(change):
+    root = change.root
+    (root / "app" / "cache.py").write_text("def evict_lru_entry(cache_map):\n    pass\n")
+    git(root, "add", "app/cache.py")
+    (root / "app" / "user_store.py").write_text(AFTER + "\ndef flush_pending_writes():\n    pass\n")
+    staged = [c.term for c in candidates.from_staged(change)]
+    assert "evict_lru_entry" in staged and "flush_pending_writes" not in staged
+    both = [c.term for c in candidates.from_worktree(change)]
+    assert "evict_lru_entry" in both and "flush_pending_writes" in both
+
+
+def test_worktree_on_an_unborn_branch(tmp_path):
+    path = make_repo(tmp_path / "new")
+    (path / "main.go").write_text("func ServeHTTP(w ResponseWriter) {}\n")
+    git(path, "add", "main.go")
+    (path / "util.go").write_text("func parseFlags() {}\n")
+    git(path, "add", "-N", "util.go")
+    terms = [c.term for c in candidates.from_worktree(Repo.discover(path))]
+    assert "ServeHTTP" in terms and "parseFlags" in terms and "main.go" in terms
+
+
+def test_hunk_header_names_the_enclosing_function(tmp_path):
+    body = "def fetch_remote_refs(remote):\n" + "".join(f"    x{i} = {i}\n" for i in range(20))
+    path = make_repo(tmp_path / "h")
+    _commit(path, "refs.py", body, "a")
+    _commit(path, "refs.py", body.replace("x15 = 15", "x15 = 16"), "b")
+    terms = [c.term for c in candidates.from_range(Repo.discover(path), "HEAD")]
+    assert "fetch_remote_refs" in terms
+
+
+@pytest.mark.parametrize(
+    "line, term",
+    [
+        ("+    let f = std::fs::File::open(p);", "std::fs::File"),
+        ("+func (c *Command) ExecuteContext(ctx context.Context) error {", "ExecuteContext"),
+        ("+static int uv_tcp_keepalive(uv_tcp_t* handle) {", "uv_tcp_keepalive"),
+        ("+export function useSyncExternalStore(subscribe) {", "useSyncExternalStore"),
+        ("+  res.set('Content-Type', 'application/json');", "application/json"),
+    ],
+)
+def test_languages(line, term):
+    diff = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n" + line + "\n"
+    assert term in [c.term for c in candidates.from_diff_text(diff)]
+
+
+def test_list_is_capped_and_ranked():
+    lines = "".join(f"+call_func_{i}(arg_{i})\n" for i in range(200))
+    got = candidates.from_diff_text("--- a/x.c\n+++ b/x.c\n@@ -1 +1,200 @@\n" + lines, limit=25)
+    assert len(got) == 25
+    assert [c.score for c in got] == sorted((c.score for c in got), reverse=True)
+
+
+def test_return_call_is_not_a_c_definition():
+    diff = "+++ b/a.c\n+return compute_total(x);\n+int compute_other(int y) {\n"
+    scores = {c.term: c.score for c in candidates.from_diff_text(diff)}
+    assert scores["compute_other"] > scores["compute_total"]

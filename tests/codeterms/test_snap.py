@@ -1,0 +1,112 @@
+"""Snapping spoken spans to the change's code terms: conservative, offsets into the raw text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from git_voice.codeterms.snap import allowed_edits, snap, split_words
+
+TERMS = ["parse_header", "parse_headers", "user_store.py", "user_store", "get_user_by_id", "user_id",
+         "X-Request-Id", "os.path.join", "UserStore", "MAX_RETRIES", "is_valid", "setup_logging"]
+
+
+def _snap(text: str, style: str = "plain") -> str:
+    return snap(text, TERMS, style)[0]
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("I renamed parse header to parse headers.", "I renamed parse_header to parse_headers."),
+        ("It lives in user store dot py now.", "It lives in user_store.py now."),
+        ("It lives in userstore.py now.", "It lives in user_store.py now."),
+        ("It lives in user-store.py now.", "It lives in user_store.py now."),
+        ("Now get user by it reads the cache.", "Now get_user_by_id reads the cache."),
+        ("Get user by ID is faster.", "get_user_by_id is faster."),
+        ("Set the X request ID header.", "Set the X-Request-Id header."),
+        ("Call OS path join on both.", "Call os.path.join on both."),
+        ("Stop after max retries.", "Stop after MAX_RETRIES."),
+        ("It was get_user_by_id all along.", "It was get_user_by_id all along."),
+    ],
+)
+def test_spoken_forms_become_code(raw, expected):
+    assert _snap(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "The user is logged in.",  # "user is" is not user_id
+        "Store the user, then parse it.",  # words of a term, not the term
+        "Parse. Header files are next.",  # a sentence end splits a span
+        "The setup is simple.",  # a single ordinary word stays
+        "And so my fellow Americans, ask not what your country can do for you.",
+    ],
+)
+def test_ordinary_words_stay_as_spoken(raw):
+    assert _snap(raw) == raw
+    assert snap(raw, TERMS)[1] == []
+
+
+def test_only_candidates_are_written():
+    text, rewrites = snap("I renamed parse header to parse headers.", ["parse_header"])
+    # parse headers is one edit from parse_header, but an exact form wins where both exist;
+    # with only parse_header known, nothing else can be written.
+    assert {r.to for r in rewrites} <= {"parse_header"}
+
+
+def test_rewrites_index_the_raw_text():
+    raw = "So get user by id calls user store dot py, then parse header."
+    text, rewrites = snap(raw, TERMS)
+    assert [r.to for r in rewrites] == ["get_user_by_id", "user_store.py", "parse_header"]
+    for r in rewrites:
+        assert raw[r.start : r.end] == r.from_
+    assert text == "So get_user_by_id calls user_store.py, then parse_header."
+
+
+def test_backticks_style():
+    assert _snap("Call get user by id.", "backticks") == "Call `get_user_by_id`."
+    # A term the model already wrote in code form is still wrapped, once.
+    assert _snap("Call get_user_by_id.", "backticks") == "Call `get_user_by_id`."
+    assert _snap("Call `get_user_by_id`.", "backticks") == "Call `get_user_by_id`."
+
+
+def test_exact_match_beats_a_near_one():
+    text, _ = snap("parse headers and parse header", ["parse_header", "parse_headers"])
+    assert text == "parse_headers and parse_header"
+
+
+def test_longest_exact_span_wins():
+    assert _snap("Open user store dot py first.") == "Open user_store.py first."
+
+
+def test_function_word_terms_are_never_snapped():
+    assert snap("it is a test", ["is_a"])[0] == "it is a test"
+
+
+def test_edit_allowance_grows_with_length():
+    assert allowed_edits(5) == 0 and allowed_edits(10) == 1 and allowed_edits(15) == 2
+
+
+def test_spans_break_at_commas_and_sentence_ends():
+    runs = split_words("parse, header. user_store.py and x")
+    assert [[w.text for w in r] for r in runs] == [["parse"], ["header"], ["user", "store", "py", "and", "x"]]
+
+
+def test_no_terms_no_change():
+    assert snap("get user by id", []) == ("get user by id", [])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from("the a user store parse header get by id is it and then we call it".split()), max_size=30))
+def test_rewrites_are_candidates_and_offsets_hold(word_list):
+    raw = " ".join(word_list)
+    text, rewrites = snap(raw, TERMS)
+    last = -1
+    for r in rewrites:
+        assert r.to in TERMS
+        assert raw[r.start : r.end] == r.from_ and r.start > last
+        last = r.end
+    if not rewrites:
+        assert text == raw
