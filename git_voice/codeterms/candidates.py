@@ -141,6 +141,11 @@ def from_diff_text(diff: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             _scan_definitions(hunk.group(1), WEIGHT_CONTEXT, tally)
             _scan_code(hunk.group(1), WEIGHT_CONTEXT * 0.5, tally)
             continue
+        if line.startswith(" "):
+            # Context: only the names it defines count (the enclosing function of an
+            # indented method, which git's default hunk header does not show).
+            _scan_definitions(line[1:], WEIGHT_CONTEXT, tally)
+            continue
         if line.startswith(("+", "-")):
             weight = WEIGHT_ADDED if line[0] == "+" else WEIGHT_REMOVED
             _scan_definitions(line[1:], WEIGHT_DEFINED, tally)

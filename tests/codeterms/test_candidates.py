@@ -116,3 +116,11 @@ def test_return_call_is_not_a_c_definition():
     diff = "+++ b/a.c\n+return compute_total(x);\n+int compute_other(int y) {\n"
     scores = {c.term: c.score for c in candidates.from_diff_text(diff)}
     assert scores["compute_other"] > scores["compute_total"]
+
+
+def test_enclosing_method_on_a_context_line(tmp_path):
+    path = make_repo(tmp_path / "m")
+    _commit(path, "app.py", "class Flask:\n    def make_response(self, rv):\n        return rv\n", "a")
+    _commit(path, "app.py", "class Flask:\n    def make_response(self, rv):\n        rv = dict(rv)\n        return rv\n", "b")
+    terms = [c.term for c in candidates.from_range(Repo.discover(path), "HEAD")]
+    assert "make_response" in terms
