@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from git_voice.codeterms.spoken import compact, compact_forms, is_codey, pieces, spoken_forms, words
 
@@ -83,6 +83,7 @@ def test_compact_forms_cover_written_and_spoken():
 identifiers = st.lists(st.from_regex(r"[a-z]{2,8}", fullmatch=True), min_size=1, max_size=4)
 
 
+@settings(max_examples=50, deadline=None)
 @given(identifiers, st.sampled_from(["_", ".", "-", "::", "/"]))
 def test_any_joined_identifier_says_its_words_in_order(parts, sep):
     term = sep.join(parts)
@@ -92,6 +93,7 @@ def test_any_joined_identifier_says_its_words_in_order(parts, sep):
     assert all(compact(f) for f in forms)
 
 
+@settings(max_examples=50, deadline=None)
 @given(identifiers)
 def test_camel_and_snake_say_the_same(parts):
     snake = "_".join(parts)
