@@ -160,9 +160,13 @@ class Recorder:
         """Record until a stop; always returns or raises with the take kept on disk."""
         import numpy as np
 
-        self.writer = TakeWriter(self.target)
         self._resampler = self._new_resampler()
-        capture = _Capture(self.sd, self.dev, self.rate, self.channels)
+        capture = _Capture(self.sd, self.dev, self.rate, self.channels)  # fails before any file exists
+        try:
+            self.writer = TakeWriter(self.target)
+        except BaseException:
+            capture.stop()
+            raise
         try:
             self._loop(capture, signals)
             capture.stop()
@@ -182,10 +186,10 @@ class Recorder:
         return Take(path=self.writer.finish(), seconds=seconds, reason=self.state.reason or "enter")
 
     def _loop(self, capture: _Capture, signals: StopSignals) -> None:
-        st = self.state
-        while st.reason is None:
+        # self.state is read afresh each time round: "r r" replaces it.
+        while self.state.reason is None:
             if signals.reason:
-                st.reason = signals.reason
+                self.state.reason = signals.reason
                 break
             self._handle_keys()
             try:
@@ -195,7 +199,7 @@ class Recorder:
                 self._draw()
                 continue
             except KeyboardInterrupt:  # not the main thread: no handler, plain Ctrl-C
-                st.reason = "Ctrl-C"
+                self.state.reason = "Ctrl-C"
                 break
             self._take_block(block)
             self._draw()

@@ -23,6 +23,7 @@ SAMPLE_RATE = 16000
 _FRAME = 4096  # libsndfile's FLAC block size: the unit a crashed take is readable in
 # libsndfile reports this many frames for a FLAC whose header never got its length.
 _UNKNOWN_LENGTH = 2**62
+_EMPTY_BYTES = 1024  # a FLAC header and metadata, and no audio
 
 
 def part_path(final: Path) -> Path:
@@ -214,6 +215,26 @@ def _write_flac(dest: Path, samples: np.ndarray, samplerate: int) -> None:
         os.fsync(raw.fileno())
 
 
+def _patch_length(path: Path, frames: int) -> bool:
+    """Write ``frames`` into the FLAC STREAMINFO header in place (no new disk space).
+
+    STREAMINFO is the first metadata block; its 36-bit total-samples field starts
+    at the low nibble of byte 21 of the file. False when the file is not laid out
+    that way (then the caller re-encodes instead).
+    """
+    if frames >= 2**36:
+        return False
+    with open(path, "r+b") as f:
+        head = f.read(26)
+        if len(head) < 26 or head[:4] != b"fLaC" or head[4] & 0x7F != 0 or int.from_bytes(head[5:8], "big") != 34:
+            return False
+        f.seek(21)
+        f.write(bytes([(head[21] & 0xF0) | (frames >> 32)]) + (frames & 0xFFFFFFFF).to_bytes(4, "big"))
+        f.flush()
+        os.fsync(f.fileno())
+    return True
+
+
 def _free_name(path: Path) -> Path:
     if not path.exists():
         return path
@@ -227,8 +248,9 @@ def recover_part(part: Path, final: Path | None = None) -> Path | None:
     """Turn an unfinished ``.part`` take into a valid FLAC; the new path, or None if empty.
 
     A take closed properly is just renamed. One whose writer died (crash, kill,
-    full disk) is re-encoded up to its last readable sample. A ``.part`` that
-    holds no audio at all is removed; one that cannot be opened is left alone.
+    full disk) gets the length of its readable part written into its header (or
+    is re-encoded when that is not possible). A ``.part`` that
+    holds no audio at all is removed; any other that cannot be opened is left alone.
     """
     import soundfile as sf
 
@@ -237,6 +259,10 @@ def recover_part(part: Path, final: Path | None = None) -> Path | None:
         with sf.SoundFile(str(part)) as f:
             declared, samplerate = f.frames, f.samplerate
     except Exception:
+        # libsndfile refuses a FLAC with no audio frame at all; a file this small
+        # cannot hold a useful fraction of a second, anything bigger is left alone.
+        if part.stat().st_size <= _EMPTY_BYTES:
+            part.unlink()
         return None
     samples = _read_salvageable(part)
     if 0 < declared < _UNKNOWN_LENGTH and len(samples) == declared:  # closed properly and whole
@@ -245,6 +271,10 @@ def recover_part(part: Path, final: Path | None = None) -> Path | None:
     if not len(samples):
         part.unlink()
         return None
+    # Patching the header needs no free space: it works on the disk that just filled up.
+    if _patch_length(part, len(samples)) and len(_read_salvageable(part)) == len(samples):
+        os.replace(part, final)
+        return final
     tmp = final.with_name(final.name + ".tmp")
     try:
         _write_flac(tmp, samples, samplerate)
