@@ -128,8 +128,34 @@ class Snapper:
                 continue
             if first == last and not _single_word_ok(run[first].text, dist):
                 continue
-            out.append(Match(first, last, self.terms[term_i], dist, term_i))
+            term = self.terms[term_i]
+            out.append(Match(first, last, term, dist, term_i - _context_preference(run, last, term)))
         return out
+
+
+# The word after a name often says what kind of name it is: "the user store class".
+_TYPE_WORDS = frozenset("class struct type trait interface enum component".split())
+_FUNC_WORDS = frozenset("function method func helper variable field flag argument parameter".split())
+_FILE_WORDS = frozenset("file module header script".split())
+
+
+def _context_preference(run: Sequence[Word], last: int, term: str) -> int:
+    """How much to move ``term`` up the ranking given the word after its span.
+
+    Among terms that sound alike (``UserStore``, ``user_store``, ``user_store.py``),
+    a following "class" favours the type, "function" the lower-case name and
+    "file" the path; other words change nothing.
+    """
+    if last + 1 >= len(run):
+        return 0
+    nxt = run[last + 1].text.lower()
+    is_type = term[:1].isupper() and any(c.islower() for c in term) and "_" not in term
+    is_path = "/" in term or bool(re.search(r"\.[A-Za-z]{1,4}$", term))
+    if (nxt in _TYPE_WORDS and is_type) or (nxt in _FILE_WORDS and is_path):
+        return 10_000
+    if nxt in _FUNC_WORDS and not is_type and not is_path:
+        return 10_000
+    return 0
 
 
 def _only_function_words(term: str) -> bool:

@@ -110,3 +110,10 @@ def test_rewrites_are_candidates_and_offsets_hold(word_list):
         last = r.end
     if not rewrites:
         assert text == raw
+
+
+def test_following_word_picks_among_alike_terms():
+    terms = ["user_store", "UserStore"]
+    assert snap("The user store class is gone.", terms)[0] == "The UserStore class is gone."
+    assert snap("The user store function is gone.", terms)[0] == "The user_store function is gone."
+    assert snap("The user store is gone.", terms)[0] == "The user_store is gone."  # rank decides
