@@ -25,8 +25,8 @@ def _compose_message(repo, settings, text: str, convention: str, all_tracked: bo
 @click.option("--record", is_flag=True, help="Record the note from the microphone now.")
 @click.option("--convention", type=click.Choice(["conventional", "kernel", "plain"]), help="Message style (default: voice.convention).")
 @click.option("--no-edit", is_flag=True, help="Commit without opening the editor.")
-@click.option("--model", "-m", help="Speech model (default: voice.model or the bundled one).")
-@click.option("--device", "-d", help="auto, cpu, cuda, cuda:N or mps.")
+@click.option("--model", help="Speech model (default: voice.model or the bundled one).")
+@click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 @click.argument("git_args", nargs=-1, type=click.UNPROCESSED)
 def commit(audio, record, convention, no_edit, model, device, git_args) -> None:
     """Commit the staged change with a message made from a spoken note.

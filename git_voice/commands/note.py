@@ -16,8 +16,8 @@ def note() -> None:
 @click.argument("rev", default="HEAD")
 @click.option("--audio", "audio", type=click.Path(dir_okay=False, path_type=str), help="The spoken note (any audio file).")
 @click.option("--record", is_flag=True, help="Record the note from the microphone now.")
-@click.option("--model", "-m", help="Speech model (default: voice.model or the bundled one).")
-@click.option("--device", "-d", help="auto, cpu, cuda, cuda:N or mps.")
+@click.option("--model", help="Speech model (default: voice.model or the bundled one).")
+@click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
 def add(rev, audio, record, model, device) -> None:
     """Transcribe a note about REV (default HEAD) and attach text and audio to it."""
     from ..config import load_settings
