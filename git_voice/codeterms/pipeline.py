@@ -29,6 +29,9 @@ class TermSet:
 
     candidates: list[Candidate] = field(default_factory=list)
     _snapper: Any = field(default=None, repr=False, compare=False)
+    # Bias processors built per (tokenizer, strength): building tokenizes every
+    # form, which would otherwise be paid again for each file.
+    _processors: dict = field(default_factory=dict, repr=False, compare=False)
 
     def written_forms(self) -> list[str]:
         """The terms as written in code, best first."""
@@ -80,7 +83,10 @@ def logits_processor_factory(terms: TermSet, settings: Any) -> Callable[[Any], l
         tokenizer = getattr(getattr(engine, "processor", None), "tokenizer", None)
         if tokenizer is None:  # a family without token-level decoding hooks
             return []
-        proc = make_processor(terms.written_forms(), tokenizer, _strength(settings))
+        key = (id(tokenizer), _strength(settings))
+        if key not in terms._processors:
+            terms._processors[key] = make_processor(terms.written_forms(), tokenizer, _strength(settings))
+        proc = terms._processors[key]
         return [proc] if proc is not None else []
 
     return build
