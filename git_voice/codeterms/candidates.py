@@ -82,7 +82,9 @@ def _chain_terms(chain: str) -> list[str]:
     parts = chain.split(sep)
     out = [chain]
     if len(parts) > 1:
-        out.append(parts[-1])
+        # Every part on its own (``user_cache`` of ``user_cache.get``); plain words
+        # among them are dropped later.
+        out.extend(parts)
         if len(parts) > 2:
             out.append(sep.join(parts[-2:]))
             # ``std::fs::File::open(p)``: the type path is said as often as the call.
