@@ -19,6 +19,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # name → (module under git_voice.commands, attribute, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "transcribe": ("transcribe", "transcribe", "Transcribe audio files on this machine and print the result."),
+    "serve": ("serve", "serve", "Keep a model loaded for hooks and commands (local socket, OpenAI-style API)."),
     "format-patch": ("format_patch", "format_patch", "git format-patch with the spoken note as the cover letter."),
     "commit": ("commit", "commit", "Commit with a message made from a spoken note."),
     "note": ("note", "note", "Attach a spoken note to a commit, or stage a take for the next one."),

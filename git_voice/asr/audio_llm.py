@@ -170,7 +170,9 @@ class AudioLlmEngine(Engine):
     def transcribe_many(self, items: Sequence[np.ndarray], options: DecodeOptions) -> list[EngineResult]:
         """Transcribe several recordings, batching their chunks together."""
         language = self.language_name(options.language)
-        terms = self.select_terms(options.hotwords) if options.prompt else []
+        # options.prompt and options.logits_processors are Whisper's: these models were
+        # trained with the terms in their request, and always get them (--no-bias sends none).
+        terms = self.select_terms(options.hotwords)
         jobs: list[tuple[int, Chunk]] = []
         for index, samples in enumerate(items):
             for chunk in split_at_pauses(samples, self.chunk_seconds):
@@ -203,7 +205,8 @@ class AudioLlmEngine(Engine):
         request = self._request(audios, language, terms)
         self.last_request = dict(request)
         try:
-            inputs = self.processor.apply_transcription_request(audios, **request)
+            # Chunks differ in length: pad the batch (Fun-ASR-Nano's processor does not by default).
+            inputs = self.processor.apply_transcription_request(audios, padding=True, **request)
         except ModelError:
             raise
         except Exception as exc:
