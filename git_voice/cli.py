@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> None:
     except MemoryError:
         ui.error("out of memory")
         sys.exit(2)
+    except OSError as exc:  # disk full, read-only or squatted paths: the machine's state, not a bug
+        where = f": {exc.filename}" if exc.filename else ""
+        ui.error(f"{exc.strerror or exc}{where}")
+        sys.exit(2)
     except Exception as exc:  # a bug: still one line, the traceback on request
         if os.environ.get("GIT_VOICE_DEBUG"):
             raise

@@ -22,6 +22,25 @@ _BLOCK_SECONDS = 10
 SILENCE_DBFS = -50.0
 
 
+class _Buffer:
+    """A float32 array filled in place: the result is never held twice (no concatenate)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.data = np.empty(max(capacity, 1), np.float32)
+        self.size = 0
+
+    def append(self, piece: np.ndarray) -> None:
+        end = self.size + len(piece)
+        if end > len(self.data):  # the header under-declared its length: grow (rare)
+            self.data = np.resize(self.data, max(end, int(len(self.data) * 1.5)))
+        self.data[self.size : end] = piece
+        self.size = end
+
+    def result(self) -> np.ndarray:
+        # A view when the estimate was exact or generous; slicing copies nothing.
+        return self.data[: self.size]
+
+
 @dataclass
 class Audio:
     """Mono float32 samples at :data:`SAMPLE_RATE`."""
@@ -79,7 +98,8 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Aud
                 "(voice.maxSeconds)"
             )
         resampler = None if rate == SAMPLE_RATE else soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
-        pieces: list[np.ndarray] = []
+        # The 16 kHz length is known from the header: allocate it once, fill it in place.
+        out = _Buffer(int(np.ceil(frames * SAMPLE_RATE / rate)) + SAMPLE_RATE)
         read = 0
         block = max(1, rate * _BLOCK_SECONDS)
         while True:
@@ -93,9 +113,9 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Aud
                     raise AudioError(f"{name} contains NaN or infinite samples")
                 read += len(data)
                 mono = data.mean(axis=1, dtype=np.float32) if channels > 1 else data[:, 0]
-                pieces.append(resampler.resample_chunk(mono, last=last) if resampler else mono.copy())
+                out.append(resampler.resample_chunk(mono, last=last) if resampler else mono)
             elif resampler is not None:
-                pieces.append(resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+                out.append(resampler.resample_chunk(np.zeros(0, np.float32), last=True))
             if last:
                 break
             if read / rate > max_seconds:  # a header that under-declared its length
@@ -108,7 +128,7 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Aud
         raise AudioError(
             f"{name} is truncated or corrupt: its header promises {declared:.1f} s, only {read / rate:.1f} s decode"
         )
-    samples = np.concatenate(pieces).astype(np.float32, copy=False) if pieces else np.zeros(0, np.float32)
+    samples = out.result()
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, source=name)
 
