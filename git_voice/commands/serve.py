@@ -1,0 +1,59 @@
+"""``git voice serve``: keep a model loaded so hooks and commands answer at once."""
+
+from __future__ import annotations
+
+import click
+
+from .. import ui
+
+
+@click.command()
+@click.option("--listen", metavar="ADDRESS",
+              help="unix:/path.sock or http://127.0.0.1:PORT (default: voice.server when local, else the user's socket).")
+@click.option("--model", "-m", help="Model to keep loaded (default: voice.model, else the bundled tiny.en).")
+@click.option("--device", "-d", help="auto (default), cpu, cuda, cuda:N or mps.")
+@click.option("--print-address", is_flag=True, help="Print the bound address on stdout once ready.")
+def serve(listen, model, device, print_address) -> None:
+    """Keep a model loaded and answer the OpenAI-style /v1/audio/transcriptions API.
+
+    `git voice transcribe`, `commit` and the prepare-commit-msg hook use it when it
+    runs and load the model themselves when it does not. Stop it with Ctrl-C.
+    """
+    from ..asr import client, models, server
+    from ..asr.engine import load_engine
+    from ..config import load_settings
+
+    settings = load_settings()
+    addr = _listen_address(listen, settings.server)
+    name = model if model is not None else settings.model
+    engine, seconds = load_engine(name, device or settings.device, ui.info)
+    transcriber = server.Transcriber(engine, models.resolve(name).key, settings)
+    srv = server.make_server(addr, transcriber)
+    bound = server.bound_address(srv, addr)
+    ui.info(f"{engine.name} on {engine.device} loaded in {seconds:.1f} s; listening on {bound}")
+    if print_address:
+        click.echo(str(bound))
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.cleanup(srv, bound)
+
+
+def _listen_address(listen: str | None, configured: str | None):
+    """--listen, else voice.server if it names this machine, else the default socket."""
+    from ..asr import client
+    from ..errors import ConfigError
+
+    if listen:
+        addr = client.parse_address(listen)
+        if addr.scheme == "http" and not addr.is_local:
+            ui.warn(f"listening on {addr.host}: anyone who reaches it can send audio to this model")
+        return addr
+    addr, _ = client.configured_address(configured)
+    if addr is None or not addr.is_local:
+        addr = client.Address("unix", path=str(client.default_socket_path()))
+    if addr.scheme == "https":
+        raise ConfigError("git voice serve speaks plain HTTP: put a TLS proxy in front for https")
+    return addr
