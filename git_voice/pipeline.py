@@ -17,7 +17,9 @@ from . import ui
 from .asr.client import ServerUnavailable, find_server
 from .asr.engine import DecodeOptions, Transcript, load_engine
 from .audio.load import Audio, is_silent, load_audio
+from .cache import cache_dir
 from .config import Settings
+from .errors import GitVoiceError, ModelError
 
 
 @dataclass
@@ -47,6 +49,23 @@ def load_all(paths: Sequence[str | Path], settings: Settings) -> list[Audio]:
     return [load_audio(p, max_seconds=settings.max_seconds) for p in paths]
 
 
+def _load(request: Request):
+    """Load the engine; a model that is there but broken is one clear :class:`ModelError`.
+
+    A truncated or corrupt checkpoint makes safetensors, torch or transformers raise
+    their own exception types; the user needs to know which model and what to do.
+    """
+    try:
+        return load_engine(request.model_name, request.device_name, request.progress)
+    except (GitVoiceError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        name = request.model_name or "the bundled model"
+        hint = f" (delete {cache_dir()} to rebuild it)" if request.model_name is None else ""
+        raise ModelError(f"cannot load {name}: {detail}{hint}") from exc
+
+
 def _server(request: Request):
     """The warm model of ``git voice serve`` or ``voice.server`` to use, or None.
 
@@ -55,6 +74,21 @@ def _server(request: Request):
     if request.device is not None:
         return None
     return find_server(request.settings.server, request.model_name)
+
+
+def _run(engine, audio: Audio, options: DecodeOptions):
+    """``engine.transcribe``; torch's allocator failures become :class:`MemoryError`.
+
+    torch reports an exhausted CPU allocator as a RuntimeError ("can't allocate
+    memory") and CUDA as OutOfMemoryError; both mean the same to the user.
+    """
+    try:
+        return engine.transcribe(audio.samples, options)
+    except RuntimeError as exc:
+        text = str(exc).lower()
+        if "allocate memory" in text or "out of memory" in text:
+            raise MemoryError(f"out of memory transcribing {audio.source}") from exc
+        raise
 
 
 def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcript]:
@@ -68,7 +102,7 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
     if need_model:
         engine = _server(request)
         if engine is None:
-            engine, load_seconds = load_engine(request.model_name, request.device_name, request.progress)
+            engine, load_seconds = _load(request)
     results: list[Transcript] = []
     for audio in audios:
         t0 = time.perf_counter()
@@ -99,15 +133,17 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
             prompt=terms.USE_PROMPT,
         )
         try:
-            result = engine.transcribe(audio.samples, options)
+            result = _run(engine, audio, options)
         except ServerUnavailable as exc:
             # No warm server after all (or it failed): this process loads the model.
             if engine.explicit:
                 ui.warn(f"{exc}; transcribing here instead")
-            engine, load_seconds = load_engine(request.model_name, request.device_name, request.progress)
-            result = engine.transcribe(audio.samples, options)
+            engine, load_seconds = _load(request)
+            result = _run(engine, audio, options)
         raw = " ".join(s.text for s in result.segments).strip()
         text, rewrites = terms.snap_text(raw, term_set, request.settings)
+        if not text:  # noise or music: say so rather than hand back an unexplained blank
+            ui.warn(f"{audio.source}: no speech recognised: empty transcript")
         results.append(
             Transcript(
                 text=text,
