@@ -95,6 +95,19 @@ def _message_for(repo, settings, takes: list[Path]) -> str:
     )
 
 
+def _replace(msg_file: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``msg_file``, then rename it over: git sees
+    the old message or the new one, never half (disk full, a kill); no temporary is left."""
+    tmp = msg_file.with_name(msg_file.name + ".git-voice")
+    try:
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, msg_file)
+    except BaseException:
+        if tmp.is_file():
+            tmp.unlink()
+        raise
+
+
 def fill_message_file(msg_file: Path, source: str) -> str:
     """Fill ``msg_file`` for a commit whose message source is ``source``; returns what happened."""
     from ..compose import msgfile
@@ -118,9 +131,7 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     message = _message_for(repo, settings, takes)
     char = changes.comment_char(repo)
     if not msgfile.already_filled(existing, message, char):
-        tmp = msg_file.with_name(msg_file.name + ".git-voice")
-        tmp.write_text(msgfile.fill(existing, message, char), "utf-8")
-        os.replace(tmp, msg_file)
+        _replace(msg_file, msgfile.fill(existing, message, char))
     # Used now, so the next commit (or a rebase re-running hooks) does not reuse it.
     mark_used(repo, pending)
     return "filled"

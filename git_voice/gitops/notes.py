@@ -13,8 +13,11 @@ Amend and rebase keep notes only for refs named by ``notes.rewriteRef``
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import GitError
 from .repo import Repo
@@ -23,10 +26,28 @@ TEXT_REF = "refs/notes/voice"
 AUDIO_REF = "refs/notes/voice-audio"
 
 
+@contextlib.contextmanager
+def _writing(repo: Repo) -> Iterator[None]:
+    """Serialise note writes of concurrent git-voice processes on this repository.
+
+    ``git notes add`` reads the notes tree and moves the ref without checking that
+    it still points where it was read (git 2.39): two at once both "succeed" and
+    one note is silently lost. A lock in ``.git/voice`` (shared by worktrees) makes
+    the second writer wait instead.
+    """
+    with open(repo.voice_dir / "notes.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def set_text(repo: Repo, rev: str, text: str) -> None:
     """Store ``text`` as the voice note of ``rev``, replacing any earlier one."""
     commit = repo.rev_parse(rev)
-    repo.git("notes", f"--ref={TEXT_REF}", "add", "-f", "-F", "-", commit, input=text.encode("utf-8"))
+    with _writing(repo):
+        repo.git("notes", f"--ref={TEXT_REF}", "add", "-f", "-F", "-", commit, input=text.encode("utf-8"))
 
 
 def set_audio(repo: Repo, rev: str, audio: str | os.PathLike[str]) -> str:
@@ -34,7 +55,8 @@ def set_audio(repo: Repo, rev: str, audio: str | os.PathLike[str]) -> str:
     commit = repo.rev_parse(rev)
     blob = repo.out("hash-object", "-w", "--no-filters", "--", str(Path(audio).resolve()))
     # -C reuses the blob as it is: no stripspace, so the bytes stay the recording's.
-    repo.git("notes", f"--ref={AUDIO_REF}", "add", "-f", "-C", blob, commit)
+    with _writing(repo):
+        repo.git("notes", f"--ref={AUDIO_REF}", "add", "-f", "-C", blob, commit)
     return blob
 
 

@@ -245,11 +245,32 @@ def format_series(
         else:
             for f in files[:1]:
                 f.write_bytes(add_note_below_dashes(f.read_bytes(), patch_note))
-        dest.mkdir(parents=True, exist_ok=True)
-        final = []
-        for f in files:
-            target = dest / f.relative_to(out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(f), str(target))
-            final.append(target)
+        final = _publish(files, out, dest)
     return Series(files=final, cover_letter=final[0] if cover is not None else None)
+
+
+def _publish(files: list[Path], out: Path, dest: Path) -> list[Path]:
+    """Move the finished series from ``out`` into ``dest``: all of it, or none of it.
+
+    The files are first copied into a staging folder inside ``dest`` (the step that
+    can run out of space, as ``dest`` may be another file system), then renamed into
+    place, which within one file system cannot fail half way for lack of space.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".git-voice-series-", dir=dest))
+    try:
+        staged = []
+        for f in files:
+            s = staging / f.relative_to(out)
+            s.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, s)
+            staged.append(s)
+        final = []
+        for s in staged:
+            target = dest / s.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(s, target)
+            final.append(target)
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

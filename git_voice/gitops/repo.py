@@ -8,6 +8,7 @@ directory explicit and the hook-time ``GIT_*`` variables handled (see
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
@@ -71,9 +72,20 @@ def run_git(
         lines = [ln for ln in err.strip().splitlines() if ln.strip()]
         # git prints its "fatal:" line first and usage hints after it (git 2.39 rev-parse).
         fatal = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
-        detail = (fatal or lines or [f"exit status {proc.returncode}"])[0 if fatal else -1]
+        detail = (fatal or lines or [_status(proc.returncode)])[0 if fatal else -1]
         raise GitError(f"git {args[0] if args else ''} failed: {detail.removeprefix('fatal: ').removeprefix('error: ')}")
     return proc
+
+
+def _status(returncode: int) -> str:
+    """``exit status N``, or the signal that killed git (SIGXFSZ: a file size limit or full disk)."""
+    if returncode >= 0:
+        return f"exit status {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = f"signal {-returncode}"
+    return f"killed by {name}" + (" (file size limit reached)" if name == "SIGXFSZ" else "")
 
 
 def config_get_all(prefix: str, cwd: str | os.PathLike[str] | None = None) -> dict[str, list[str]]:
