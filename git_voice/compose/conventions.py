@@ -157,6 +157,35 @@ def _upper_first(subject: str) -> str:
     return subject[:1].upper() + subject[1:]
 
 
+# Line starts git reads as something other than message text: a comment ("#",
+# stripped by `git commit`), a patch separator or diff ("---", "diff --git", "Index:",
+# cut by `git am`), an mbox boundary ("From "), a scissors line, a trailer
+# ("Token: value", "(cherry picked from commit ...)": `git interpret-trailers`).
+_NOT_TEXT = re.compile(
+    r"^(?:#|---|diff[ -]|Index: |From |-- ?>8|>8|[A-Za-z0-9][A-Za-z0-9-]*:(?: |$)|\(cherry picked from commit)"
+)
+
+
+def inert_lines(body: str) -> str:
+    """``body`` with no line that git would read as a comment, separator, boundary or trailer.
+
+    Such a line takes the last word of the line above ("issue" + "#42 ..." →
+    "issue #42 ..."); a first line that cannot is indented by one space, which git
+    treats as plain text everywhere. Words and their order never change.
+    """
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if not _NOT_TEXT.match(line):
+            continue
+        above = lines[i - 1] if i else ""
+        head, _, last = above.rpartition(" ")
+        if head.strip() and last and not _NOT_TEXT.match(last + " " + line) and not _NOT_TEXT.match(head):
+            lines[i - 1], lines[i] = head, last + " " + line
+        else:
+            lines[i] = " " + line
+    return "\n".join(lines)
+
+
 def compose(
     text: str,
     changes: Sequence[Change] = (),
@@ -181,8 +210,10 @@ def compose(
     else:
         kind, prefix = None, ""
     summary: Summary = summarise(text, HEADER_WIDTH - width(prefix))
-    subject = summary.subject or "update"
+    # A header starting with "#" is a comment to git commit; one starting with "---"
+    # ends the message for git interpret-trailers. Neither carries meaning in a subject.
+    subject = summary.subject.lstrip("#-").strip() or "update"
     subject = _lower_first(subject) if convention == "conventional" else _upper_first(subject)
     subject = truncate(subject, HEADER_WIDTH - width(prefix))
-    body = wrap(summary.body, body_width) if summary.body else ""
+    body = inert_lines(wrap(summary.body, body_width)) if summary.body else ""
     return Message(header=prefix + subject, body=body, type=kind, scope=scope_name, subject=subject)
