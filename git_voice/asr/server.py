@@ -211,6 +211,12 @@ def _claim_socket_path(path: Path) -> None:
     raise ServerError(f"a server already listens on unix:{path}")
 
 
+def ensure_free(addr: Address) -> None:
+    """Refuse early when a live server already owns a Unix socket address."""
+    if addr.scheme == "unix":
+        _claim_socket_path(Path(addr.path))
+
+
 def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None) -> socketserver.BaseServer:
     """Bind ``addr`` (a Unix socket or a local TCP port) and return the server, not yet serving."""
     handler = type("BoundHandler", (Handler,), {"transcriber": transcriber})

@@ -6,11 +6,12 @@ window's text, with temperature fallback when a window's output looks like a
 loop (compression ratio) or is unlikely (average log-probability). Audio over
 30 s goes through transformers' sequential long-form generation with timestamps.
 
-Speed on CPU: the linear layers (about 90% of tiny.en's arithmetic) run as dynamic
-int8 (weights quantised per output row once at load, activations per call), with
-PyTorch's SDPA attention. The words come out the same on the shared recordings
-(``tests/asr/test_whisper_speed_paths.py``); ``GIT_VOICE_COMPUTE_TYPE=float32``
-keeps the exact float path. GPUs run float16 (see ``engine.resolve_device``).
+Speed: attention runs through PyTorch's SDPA kernel. ``GIT_VOICE_COMPUTE_TYPE=int8``
+runs the linear layers (about 90% of tiny.en's arithmetic) as dynamic int8, with
+one scale per output row as CTranslate2 uses. int8 is opt-in: on the 8 kHz
+telephone recording it hears "golden ring" for "gold ring", exactly as
+faster-whisper int8 does, where float32 (the default) is word for word
+(``tests/asr/test_whisper_speed_paths.py``). GPUs run float16 (``engine.resolve_device``).
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 COMPRESSION_RATIO_THRESHOLD = 1.35
 LOGPROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
-# What the linear layers compute in; "auto" is int8 on CPU, the device dtype elsewhere.
+# What the linear layers compute in on CPU; "auto" is float32 (word for word on the
+# shared recordings), "int8" the faster opt-in.
 COMPUTE_TYPES = ("auto", "int8", "float32")
 COMPUTE_TYPE_ENV = "GIT_VOICE_COMPUTE_TYPE"
 
 
 def compute_type_for(device: str, requested: str | None = None) -> str:
-    """``int8`` or ``float32`` on CPU (int8 unless asked otherwise); ``native`` elsewhere.
+    """``int8`` or ``float32`` on CPU (float32 unless int8 is asked for); ``native`` elsewhere.
 
     int8 kernels (fbgemm/onednn dynamic quantisation) exist on CPU only; on a GPU
     the half-precision dtype chosen by :func:`resolve_device` is the fast path.
@@ -50,15 +52,17 @@ def compute_type_for(device: str, requested: str | None = None) -> str:
         raise ModelError(f"{COMPUTE_TYPE_ENV}={req!r}: use one of {', '.join(COMPUTE_TYPES)}")
     if device != "cpu":
         return "native"
-    return "float32" if req == "float32" else "int8"
+    return "int8" if req == "int8" else "float32"
 
 
 def quantize_linear_int8(model: Any) -> Any:
     """Swap every ``nn.Linear`` for a dynamic int8 one, in place; returns ``model``.
 
     Dynamic quantisation keeps activations in float and rescales per call, so no
-    calibration data is needed. The output projection (51864 x 384, run once per
-    decoded token) is included: it is the single largest matrix of tiny.en.
+    calibration data is needed. Weights get one scale per output row: one scale
+    per matrix turned "wet with dew" into "wet with a dew" on the telephone
+    recording. The output projection (51864 x 384, run once per decoded token) is
+    included: it is the single largest matrix of tiny.en.
     """
     import warnings
 
@@ -67,7 +71,8 @@ def quantize_linear_int8(model: Any) -> Any:
     with warnings.catch_warnings():
         # torch >= 2.10 points eager-mode users at torchao; the eager API still works.
         warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+        spec = {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
+        return torch.ao.quantization.quantize_dynamic(model, spec, inplace=True)
 
 
 def quiet_transformers() -> None:

@@ -26,6 +26,7 @@ def serve(listen, model, device, print_address) -> None:
     settings = load_settings()
     addr = _listen_address(listen, settings.server)
     name = model if model is not None else settings.model
+    server.ensure_free(addr)  # before the slow model load, not after
     engine, seconds = load_engine(name, device or settings.device, ui.info)
     transcriber = server.Transcriber(engine, models.resolve(name).key, settings)
     srv = server.make_server(addr, transcriber)
