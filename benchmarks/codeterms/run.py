@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="12 notes (every third), clean voice only")
     ap.add_argument("--notes", type=int, help="only the first N notes")
-    ap.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    ap.add_argument("--threads", type=int, default=1, help="torch CPU threads (1: no spin-waiting on a shared machine)")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     args = ap.parse_args(argv)
 
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
                     score(t, note, hyp, term_set.written_forms())
                     t.audio += audio.duration
                     t.seconds += secs
-                    t.examples.append({"note": n, "hyp": hyp})
+                    t.examples.append({"note": n, "hyp": hyp, "seconds": round(secs, 2)})
                     print(f"[{n:2d} {voice:6} {mode:6}] {hyp}", file=sys.stderr, flush=True)
             results = summarise(tallies, n + 1, args.out)  # partial results survive an interrupted run
     print(table(results))

@@ -71,23 +71,17 @@ class PrefixTree:
     def __len__(self) -> int:
         return len(self.complete)
 
-    def lookup(self, tokens: Sequence[int]) -> tuple[set[int], int, bool]:
-        """Continuations of every suffix of ``tokens`` that is a prefix in the tree.
+    def lookup(self, tokens: Sequence[int]) -> tuple[list[tuple[int, ...]], bool]:
+        """The suffixes of ``tokens`` that are prefixes in the tree, longest first.
 
-        Returns (continuation tokens, length of the longest such suffix, whether
-        that longest suffix is itself a complete form).
+        Returns them and whether the longest is itself a complete form.
         """
-        found: set[int] = set()
-        deepest, complete = 0, False
+        found: list[tuple[int, ...]] = []
         for d in range(min(len(tokens), self.depth - 1), 0, -1):
             key = tuple(tokens[len(tokens) - d :])
-            kids = self.children.get(key)
-            if kids is None:
-                continue
-            found |= kids
-            if not deepest:
-                deepest, complete = d, key in self.complete
-        return found, deepest, complete
+            if key in self.children:
+                found.append(key)
+        return found, bool(found) and found[0] in self.complete
 
 
 def build_tree(terms: Sequence[str], tokenizer: Any) -> PrefixTree:
@@ -107,6 +101,7 @@ class TermBiasProcessor:
         self.tree = tree
         self.first_special = first_special
         self.bonus = bonus
+        self._index: dict[tuple[int, ...], Any] = {}
 
     def text_suffix(self, row: Sequence[int]) -> list[int]:
         """The row's last text tokens since its last special token, at most the tree's depth."""
@@ -118,22 +113,35 @@ class TermBiasProcessor:
         out.reverse()
         return out
 
+    def _ids(self, prefix: tuple[int, ...], device: Any) -> Any:
+        """The continuation tokens of ``prefix`` as an index tensor, made once per prefix."""
+        ids = self._index.get(prefix)
+        if ids is None:
+            import torch
+
+            ids = self._index[prefix] = torch.tensor(sorted(self.tree.children[prefix]), device=device)
+        return ids
+
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         if not self.tree.depth or self.bonus == 0:
             return scores
-        import torch
-
         rows = input_ids[:, -self.tree.depth :].tolist()
+        paid: list[float] = [0.0] * len(rows)
         for i, row in enumerate(rows):
-            kids, deepest, complete = self.tree.lookup(self.text_suffix(row))
-            if not kids:
+            prefixes, complete = self.tree.lookup(self.text_suffix(row))
+            if not prefixes:
                 continue
-            # Bonus already paid along the path (its first token got none).
-            paid = 0.0 if complete else self.bonus * min(deepest - 1, MAX_WITHDRAW_TOKENS)
-            ids = torch.tensor(sorted(kids), device=scores.device)
-            if paid:
-                scores[i] -= paid
-            scores[i, ids] += paid + self.bonus
+            # The bonus already given along the path (its first token got none)
+            # is taken back from every token except those that continue it.
+            if not complete:
+                paid[i] = self.bonus * min(len(prefixes[0]) - 1, MAX_WITHDRAW_TOKENS)
+            scores[i, self._ids(prefixes[0], scores.device)] += paid[i] + self.bonus
+            for prefix in prefixes[1:]:
+                scores[i, self._ids(prefix, scores.device)] += self.bonus
+        if any(paid):
+            import torch
+
+            scores -= torch.tensor(paid, dtype=scores.dtype, device=scores.device)[:, None]
         return scores
 
 

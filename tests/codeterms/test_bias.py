@@ -42,10 +42,11 @@ def test_surface_texts_have_spoken_capitalised_and_written_forms():
 
 def test_prefix_tree_lookup():
     tree = PrefixTree([(1, 2, 3), (1, 2, 4), (7, 8)])
-    assert tree.lookup([9, 1]) == ({2}, 1, False)
-    assert tree.lookup([1, 2]) == ({3, 4}, 2, False)
-    assert tree.lookup([1, 2, 3])[0] == set()
-    assert tree.lookup([5])[0] == set()
+    assert tree.lookup([9, 1]) == ([(1,)], False)
+    assert tree.lookup([1, 2]) == ([(1, 2)], False)
+    assert tree.children[(1, 2)] == {3, 4}
+    assert tree.lookup([1, 2, 3]) == ([], False)
+    assert tree.lookup([5]) == ([], False)
 
 
 def test_continuation_boosted_first_token_not(tokenizer):
