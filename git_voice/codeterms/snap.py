@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..asr.engine import Rewrite
-from .spoken import compact_forms, is_codey, pieces
+from .spoken import compact, compact_forms, is_codey, phonetic, phonetic_forms, pieces
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 # Between two words, any of these ends a span: clause punctuation, a sentence
@@ -36,6 +36,10 @@ _FUNCTION_WORDS = frozenset(
 # shorter ones are too often ordinary English ("setup", "username").
 MIN_SINGLE_WORD = 10
 MAX_EXTRA_WORDS = 2
+# Sound-alike matches ("max rose" for ``max_rows``): multi-word spans only, with
+# a sound key of at least this many letters and at most this many letter edits.
+MIN_SOUND_KEY = 4
+MAX_SOUND_EDITS = 3
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class Snapper:
         self.owner: list[int] = []
         self.terms: list[str] = []
         self.max_words: list[int] = []
+        # Sound keys of multi-word forms ("mks rs") → (term index, written compact key).
+        self.sounds: dict[str, list[tuple[int, str]]] = {}
         for term in terms:
             if not is_codey(term) or _only_function_words(term):
                 continue
@@ -99,6 +105,9 @@ class Snapper:
             for key in sorted(compact_forms(term)):
                 self.keys.append(key)
                 self.owner.append(index)
+            for sound in phonetic_forms(term):
+                if " " in sound and len(sound.replace(" ", "")) >= MIN_SOUND_KEY:
+                    self.sounds.setdefault(sound, []).append((index, compact(term)))
         self.longest = max((len(k) for k in self.keys), default=0)
         self.span_words = max(self.max_words, default=0)
 
@@ -116,8 +125,20 @@ class Snapper:
                 found.extend(self._match_span(run, first, last, key))
         return found
 
-    def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
+    def _match_sound(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
+        """Multi-word spans whose words sound like a form's words, one for one."""
+        if first == last or not self.sounds:
+            return []
+        sound = " ".join(phonetic(w.text) for w in run[first : last + 1])
         out: list[Match] = []
+        for term_i, written_key in self.sounds.get(sound, ()):
+            dist = _sound_distance(key, written_key)
+            if dist is not None:
+                out.append(Match(first, last, self.terms[term_i], max(1, dist), term_i - _context_preference(run, last, self.terms[term_i])))
+        return out
+
+    def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
+        out = self._match_sound(run, first, last, key)
         hits = process.extract(key, self.keys, scorer=Levenshtein.distance, score_cutoff=3, limit=None)
         for cand_key, dist, i in hits:
             term_i = self.owner[i]
@@ -156,6 +177,12 @@ def _context_preference(run: Sequence[Word], last: int, term: str) -> int:
     if nxt in _FUNC_WORDS and not is_type and not is_path:
         return 10_000
     return 0
+
+
+def _sound_distance(key: str, written_key: str) -> int | None:
+    """Letter edits between a span and a term that sound alike, if few enough to trust."""
+    dist = Levenshtein.distance(key, written_key)
+    return dist if dist <= min(MAX_SOUND_EDITS, len(written_key) // 2) else None
 
 
 def _only_function_words(term: str) -> bool:

@@ -193,6 +193,37 @@ def spoken_forms(term: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+# Spellings that sound alike, rewritten before vowels are dropped ("weight" ~ "wait").
+_SOUNDS = (
+    ("ght", "t"), ("ph", "f"), ("ck", "k"), ("sch", "sk"), ("sh", "x"), ("ch", "x"), ("th", "0"),
+    ("wh", "w"), ("qu", "kw"), ("q", "k"), ("x", "ks"), ("z", "s"), ("ce", "se"), ("ci", "si"),
+    ("cy", "sy"), ("c", "k"), ("dg", "j"), ("v", "f"),
+)
+
+
+def phonetic(word: str) -> str:
+    """A rough sound key of one word: consonant skeleton, vowels after the first letter dropped.
+
+    "rows" and "rose" → "rs"; "wait" and "weight" → "wt". Crude next to Metaphone,
+    but enough to catch the homophones speech models write for identifier words.
+    """
+    w = re.sub(r"[^a-z0-9]", "", word.lower())
+    if not w:
+        return ""
+    for a, b in _SOUNDS:
+        w = w.replace(a, b)
+    if w.startswith(("kn", "wr", "gn")):
+        w = w[1:]
+    head, tail = w[0], re.sub(r"[aeiouyhw]", "", w[1:])
+    key = head + tail
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def phonetic_forms(term: str) -> frozenset[str]:
+    """Sound keys of every spoken form of ``term`` (word keys joined with spaces)."""
+    return frozenset(" ".join(phonetic(w) for w in f.split()) for f in spoken_forms(term))
+
+
 def compact_forms(term: str) -> frozenset[str]:
     """The compact keys of every spoken form and of the written form itself."""
     keys = {compact(f) for f in spoken_forms(term)}

@@ -117,3 +117,19 @@ def test_following_word_picks_among_alike_terms():
     assert snap("The user store class is gone.", terms)[0] == "The UserStore class is gone."
     assert snap("The user store function is gone.", terms)[0] == "The user_store function is gone."
     assert snap("The user store is gone.", terms)[0] == "The user_store is gone."  # rank decides
+
+
+@pytest.mark.parametrize(
+    "raw, terms, expected",
+    [
+        ("It learns Max Rose now.", ["max_rows"], "It learns max_rows now."),
+        ("It supports Max Weight.", ["maxWait"], "It supports maxWait."),
+    ],
+)
+def test_sound_alike_words(raw, terms, expected):
+    assert snap(raw, terms)[0] == expected
+
+
+def test_sound_alike_needs_every_word_to_sound_right():
+    assert snap("The user is here.", ["user_id"])[0] == "The user is here."
+    assert snap("Ask not what your country can do.", ["country_code", "task_node"])[0] == "Ask not what your country can do."
