@@ -40,6 +40,8 @@ MAX_EXTRA_WORDS = 2
 # a sound key of at least this many letters and at most this many letter edits.
 MIN_SOUND_KEY = 4
 MAX_SOUND_EDITS = 3
+# Letters of coverage one edit costs when choosing between overlapping matches.
+EDIT_COST = 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Match:
     term: str
     distance: int
     rank: int
+    covered: int = 0  # letters and digits of the span
 
 
 def split_words(text: str) -> list[list[Word]]:
@@ -134,7 +137,8 @@ class Snapper:
         for term_i, written_key in self.sounds.get(sound, ()):
             dist = _sound_distance(key, written_key)
             if dist is not None:
-                out.append(Match(first, last, self.terms[term_i], max(1, dist), term_i - _context_preference(run, last, self.terms[term_i])))
+                pref = _context_preference(run, last, self.terms[term_i])
+                out.append(Match(first, last, self.terms[term_i], max(1, dist), term_i - pref, len(key)))
         return out
 
     def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
@@ -150,7 +154,7 @@ class Snapper:
             if first == last and not _single_word_ok(run[first].text, dist):
                 continue
             term = self.terms[term_i]
-            out.append(Match(first, last, term, dist, term_i - _context_preference(run, last, term)))
+            out.append(Match(first, last, term, dist, term_i - _context_preference(run, last, term), len(key)))
         return out
 
 
@@ -182,7 +186,9 @@ def _context_preference(run: Sequence[Word], last: int, term: str) -> int:
 def _sound_distance(key: str, written_key: str) -> int | None:
     """Letter edits between a span and a term that sound alike, if few enough to trust."""
     dist = Levenshtein.distance(key, written_key)
-    return dist if dist <= min(MAX_SOUND_EDITS, len(written_key) // 2) else None
+    # Long terms may differ more in spelling ("right headers title case"), never by half.
+    limit = min(max(MAX_SOUND_EDITS, len(written_key) // 5), len(written_key) // 2)
+    return dist if dist <= limit else None
 
 
 def _only_function_words(term: str) -> bool:
@@ -198,10 +204,14 @@ def _single_word_ok(word: str, distance: int) -> bool:
 
 
 def choose(matches: list[Match]) -> list[Match]:
-    """Non-overlapping matches: fewest edits first, then the longest span, then the best rank."""
+    """Non-overlapping matches, the most letters covered (less ``EDIT_COST`` per edit) first.
+
+    So an exact "parse headers" beats a one-edit ``parse_header``, but a one-edit
+    "NewCounter-vek" (``NewCounterVec``) beats the exact ``NewCounter`` inside it.
+    """
     taken: set[int] = set()
     chosen: list[Match] = []
-    for m in sorted(matches, key=lambda m: (m.distance, -(m.last - m.first), m.rank, m.first)):
+    for m in sorted(matches, key=lambda m: (-(m.covered - EDIT_COST * m.distance), m.rank, m.first)):
         span = set(range(m.first, m.last + 1))
         if span & taken:
             continue

@@ -133,3 +133,8 @@ def test_sound_alike_words(raw, terms, expected):
 def test_sound_alike_needs_every_word_to_sound_right():
     assert snap("The user is here.", ["user_id"])[0] == "The user is here."
     assert snap("Ask not what your country can do.", ["country_code", "task_node"])[0] == "Ask not what your country can do."
+
+
+def test_a_longer_near_match_beats_an_exact_part_of_it():
+    assert snap("This adds NewCounter-vek today.", ["NewCounter", "NewCounterVec"])[0] == "This adds NewCounterVec today."
+    assert snap("by calling right headers title case", ["write_headers_title_case"])[0] == "by calling write_headers_title_case"
