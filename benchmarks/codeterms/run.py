@@ -157,7 +157,8 @@ class Tally:
         }
 
 
-def transcribe(engine, samples, mode: str, term_set, settings) -> tuple[str, float]:
+def transcribe(engine, samples, mode: str, term_set, settings) -> tuple[str, str, float]:
+    """One recording in one mode: (final text, raw text before snapping, seconds)."""
     from git_voice.asr.engine import DecodeOptions
     from git_voice.codeterms import pipeline as terms
 
@@ -173,10 +174,10 @@ def transcribe(engine, samples, mode: str, term_set, settings) -> tuple[str, flo
             logits_processors=terms.logits_processor_factory(term_set, settings),
         )
     result = engine.transcribe(samples, opts)
-    text = " ".join(s.text for s in result.segments).strip()
+    raw = text = " ".join(s.text for s in result.segments).strip()
     if mode == "full":
-        text, _ = terms.snap_text(text, term_set, settings)
-    return text, time.perf_counter() - t0
+        text, _ = terms.snap_text(raw, term_set, settings)
+    return text, raw, time.perf_counter() - t0
 
 
 def score(tally: Tally, note: dict, hyp: str, candidates: list[str]) -> None:
@@ -259,12 +260,12 @@ def main(argv: list[str] | None = None) -> int:
             for voice, wav in voices(spoken_text(note["say"]), n, args.quick, cache).items():
                 audio = load_audio(wav)
                 for mode in MODES:
-                    hyp, secs = transcribe(engine, audio.samples, mode, term_set, settings)
+                    hyp, raw, secs = transcribe(engine, audio.samples, mode, term_set, settings)
                     t = tallies.setdefault(voice, {}).setdefault(mode, Tally())
                     score(t, note, hyp, term_set.written_forms())
                     t.audio += audio.duration
                     t.seconds += secs
-                    t.examples.append({"note": n, "hyp": hyp, "seconds": round(secs, 2)})
+                    t.examples.append({"note": n, "hyp": hyp, "raw": raw, "seconds": round(secs, 2)})
                     print(f"[{n:2d} {voice:6} {mode:6}] {hyp}", file=sys.stderr, flush=True)
             results = summarise(tallies, n + 1, args.out)  # partial results survive an interrupted run
     print(table(results))
