@@ -118,6 +118,13 @@ def encode_subject(text: str) -> Header:
     return h
 
 
+def _no_placeholders(text: str) -> str:
+    """``text`` with git's cover-letter placeholders unstarred ("SUBJECT HERE" stays readable)."""
+    for placeholder in (SUBJECT_PLACEHOLDER, BLURB_PLACEHOLDER.decode()):
+        text = text.replace(placeholder, placeholder.strip("* "))
+    return text
+
+
 def fill_cover_letter(raw: bytes, subject: str, blurb: str) -> bytes:
     """git's cover letter with the placeholders replaced by ``subject`` and ``blurb``.
 
@@ -125,6 +132,9 @@ def fill_cover_letter(raw: bytes, subject: str, blurb: str) -> bytes:
     is kept; without a blurb placeholder the note goes above the description.
     Shortlog, diffstat, range-diff, interdiff and base-commit stay as git wrote them.
     """
+    # git send-email refuses a cover letter still holding either placeholder: a note
+    # that says them aloud must not make the series unsendable.
+    subject, blurb = (_no_placeholders(t) for t in (subject, blurb))
     mail = _Mail.parse(raw)
     current = mail.get("Subject") or ""
     if SUBJECT_PLACEHOLDER in current:

@@ -106,7 +106,10 @@ def wait_for_line(proc: subprocess.Popen, needle: str, seen: list[str], timeout:
 # -- interrupts and kills ---------------------------------------------------------------
 
 
-def test_ctrl_c_in_the_hook_mid_transcription_keeps_message_and_take(hooked, gv, speech, tmp_path, bundled_model):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_ctrl_c_in_the_hook_mid_transcription_keeps_message_and_take(hooked, gv, speech, tmp_path, bundled_model, sig):
+    """Ctrl-C (the hook says so) or SIGKILL (it cannot) mid-decoding: git's message reaches the
+    editor untouched, the commit goes on, and the take stays pending for the next try."""
     take = long_take(tmp_path / "long.wav", speech(NOTE), repeats=8)  # about 40 s: long-form decoding
     assert gv("note", "stage", str(take)).code == 0
     pending = list((hooked / ".git" / "voice" / "pending").iterdir())
@@ -117,11 +120,16 @@ def test_ctrl_c_in_the_hook_mid_transcription_keeps_message_and_take(hooked, gv,
     time.sleep(1.0)  # well inside decoding now
     hook_pids = [p for p in children(proc.pid) if b"git_voice" in Path(f"/proc/{p}/cmdline").read_bytes()]
     assert len(hook_pids) == 1
-    os.kill(hook_pids[0], signal.SIGINT)  # Ctrl-C reaches the hook, as from the terminal
-    rest, _ = proc.communicate(timeout=300)
-    proc.stderr = "".join(seen) + (_ or "")
-    assert "interrupted" in proc.stderr
-    assert_untouched_and_committed(hooked, tmp_path, proc)
+    os.kill(hook_pids[0], sig)  # as Ctrl-C from the terminal would, or the OOM killer
+    _, rest = proc.communicate(timeout=300)
+    proc.stderr = "".join(seen) + (rest or "")
+    if sig == signal.SIGINT:
+        assert "interrupted" in proc.stderr
+        assert_untouched_and_committed(hooked, tmp_path, proc)
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert (tmp_path / "before").read_bytes() == (tmp_path / "after").read_bytes()
+        assert git(hooked, "log", "-1", "--format=%s") == "Typed by hand\n"
     assert list((hooked / ".git" / "voice" / "pending").iterdir()) == pending  # the take waits for a retry
 
 
@@ -165,7 +173,7 @@ def test_out_of_memory_in_the_hook_leaves_message_and_commit_goes_on(hooked, gv,
 def corrupt_cache(tmp_path, bundled_model) -> Path:
     """A private cache holding a copy of the converted model with its weights cut in half."""
     cache = tmp_path / "cache"
-    copy = cache / bundled_model.relative_to(bundled_model.parent.parent.parent)
+    copy = cache / bundled_model.relative_to(bundled_model.parent.parent)  # models/<name>
     shutil.copytree(bundled_model, copy)
     weights = copy / "model.safetensors"
     size = weights.stat().st_size
