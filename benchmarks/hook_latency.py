@@ -1,0 +1,119 @@
+"""What the prepare-commit-msg hook adds to ``git commit`` for a 15 s take: cold and warm.
+
+    .venv/bin/python benchmarks/hook_latency.py            # 5 rounds, interleaved
+
+In a throwaway repository with ``git voice hook install``, each round times
+three commits of the same small change:
+
+- ``no take``: the hook runs but finds no pending take (what every commit pays);
+- ``cold``: a pending 15 s take, no server (the hook loads the model itself);
+- ``warm``: the same take with ``git voice serve`` running on a private socket.
+
+"adds" is each median minus the median of ``git commit`` without the hook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+# About 15 s when spoken by the test voice (checked below).
+TAKE_TEXT = (
+    "Cache the user lookup for ten minutes so the dashboard stops hitting the database on every "
+    "request. The cache is cleared when a user changes their email address, and the timeout can "
+    "be set in the configuration file for teams that need fresher data."
+)
+
+
+def git(repo: Path, *args: str, env: dict[str, str]) -> None:
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def take_15s(workdir: Path) -> Path:
+    """A take of at least 15 s: the synthesised note, padded with its own repeat if short."""
+    import numpy as np
+    import soundfile as sf
+
+    from tests.helpers import synth
+
+    samples, rate = sf.read(synth(TAKE_TEXT), dtype="float32")
+    while len(samples) < 15 * rate:
+        samples = np.concatenate([samples, samples])
+    path = workdir / "take.wav"
+    sf.write(path, samples[: 15 * rate], rate)
+    return path
+
+
+def commit_seconds(repo: Path, env: dict[str, str], take: Path | None, n: int) -> float:
+    """Change a file, stage a take if given, and time ``git commit``."""
+    (repo / "file.txt").write_text(f"change {n}\n")
+    git(repo, "add", "file.txt", env=env)
+    if take is not None:
+        from git_voice.gitops.repo import Repo
+        from git_voice.takes import stage
+
+        stage(Repo.discover(repo), take)
+    t0 = time.perf_counter()
+    git(repo, "commit", "-q", "--allow-empty-message", env=env)
+    return time.perf_counter() - t0
+
+
+def start_server(env: dict[str, str], sock: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([str(BIN / "git-voice"), "serve", "--listen", f"unix:{sock}", "--print-address"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if not proc.stdout.readline().strip():
+        sys.exit("git voice serve did not start")
+    return proc
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="gv-hook-", dir="/tmp"))
+    sock = work / "serve.sock"
+    env = {**os.environ, "GIT_EDITOR": ":", "GIT_VOICE_SOCKET": str(sock), "HF_HUB_OFFLINE": "1",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    repo = work / "repo"
+    repo.mkdir()
+    for args_ in (("init", "-q", "-b", "main"), ("config", "user.name", "Bench"),
+                  ("config", "user.email", "bench@example.com"), ("commit", "-q", "--allow-empty", "-m", "root")):
+        git(repo, *args_, env=env)
+    os.environ.update({k: env[k] for k in ("GIT_VOICE_SOCKET", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")})
+    take = take_15s(work)
+    times: dict[str, list[float]] = {"no hook": [], "no take": [], "cold": [], "warm": []}
+    n = 0
+    try:
+        for _ in range(args.rounds):
+            subprocess.run([str(BIN / "git-voice"), "hook", "uninstall"], cwd=repo, env=env, capture_output=True)
+            times["no hook"].append(commit_seconds(repo, env, None, n := n + 1))
+            subprocess.run([str(BIN / "git-voice"), "hook", "install"], cwd=repo, env=env, capture_output=True, check=True)
+            times["no take"].append(commit_seconds(repo, env, None, n := n + 1))
+            times["cold"].append(commit_seconds(repo, env, take, n := n + 1))
+            server = start_server(env, sock)
+            try:
+                times["warm"].append(commit_seconds(repo, env, take, n := n + 1))
+            finally:
+                server.terminate()
+                server.wait()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    base = statistics.median(times["no hook"])
+    print(f"15 s take, {args.rounds} rounds, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        print(f"git commit, {name:<8} median {med:6.2f} s   adds {med - base:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
