@@ -90,6 +90,16 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def descendants(pid: int) -> list[int]:
+    """Children, grandchildren, ... of ``pid`` (git → hook script → Python)."""
+    found, todo = [], [pid]
+    while todo:
+        kids = children(todo.pop())
+        found += kids
+        todo += kids
+    return found
+
+
 def wait_for_line(proc: subprocess.Popen, needle: str, seen: list[str], timeout: float = 600) -> None:
     """Read ``proc``'s stderr until a line holds ``needle`` (lines kept in ``seen``)."""
     deadline = time.monotonic() + timeout
@@ -118,7 +128,7 @@ def test_ctrl_c_in_the_hook_mid_transcription_keeps_message_and_take(hooked, gv,
     seen: list[str] = []
     wait_for_line(proc, "transcribing", seen)
     time.sleep(1.0)  # well inside decoding now
-    hook_pids = [p for p in children(proc.pid) if b"git_voice" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    hook_pids = [p for p in descendants(proc.pid) if b"git_voice" in Path(f"/proc/{p}/cmdline").read_bytes()]
     assert len(hook_pids) == 1
     os.kill(hook_pids[0], sig)  # as Ctrl-C from the terminal would, or the OOM killer
     _, rest = proc.communicate(timeout=300)
