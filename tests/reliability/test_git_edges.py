@@ -160,8 +160,9 @@ def test_non_utf8_paths(tmp_path):
 def test_thousands_of_files_in_the_diff_stay_fast(tmp_path):
     """5000 new files in one commit: changes and code-term candidates of the range.
 
-    The bound is generous on purpose (a loaded 2-core CI box); what it catches is
-    work that grows with the square of the file count, which takes minutes here.
+    The bound is generous on purpose: measured about 1.7 s on a shared, loaded 2-core
+    machine (15 s at the worst moment seen); what it catches is work per file that
+    costs a process or a pass over the whole diff (5000 git calls alone take minutes).
     """
     repo = make_repo(tmp_path / "repo", commits=1)
     for i in range(5000):
@@ -176,4 +177,4 @@ def test_thousands_of_files_in_the_diff_stay_fast(tmp_path):
     terms = candidates.from_range(r, "HEAD~1..HEAD")
     elapsed = time.monotonic() - start
     assert len(found) == 5000 and len(terms) > 0
-    assert elapsed < 10.0, elapsed
+    assert elapsed < 30.0, elapsed
