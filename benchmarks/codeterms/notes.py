@@ -34,7 +34,7 @@ NOTES: list[dict] = [
     dict(project="huggingface/transformers", lang="python", path="src/transformers/generation/utils.py",
          before="def generate(self, inputs=None, max_length=None):\n    pass\n",
          after="def generate(self, inputs=None, max_new_tokens=None, logits_processor=None):\n    pass\n",
-         say="Generate takes {max new tokens|max_new_tokens} instead of max length, and accepts a {logits processor|logits_processor}."),
+         say="Generate takes {max new tokens|max_new_tokens} instead of {max length|max_length}, and accepts a {logits processor|logits_processor}."),
     dict(project="numpy/numpy", lang="python", path="numpy/lib/npyio.py",
          before="def loadtxt(fname, dtype=float, skiprows=0):\n    pass\n",
          after="def loadtxt(fname, dtype=float, skiprows=0, max_rows=None, quotechar=None):\n    pass\n",

@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/codeterms/run.py            # all notes, all voices
     .venv/bin/python benchmarks/codeterms/run.py --quick    # 12 notes, clean voice
+    .venv/bin/python benchmarks/codeterms/run.py --resnap results.json [--quick]
+        # re-snap a run's raw "full" transcripts with the current code and re-score
+        # (decoding is unchanged; RTF is the run's)
 
 For each note (see ``notes.py``) a tiny repository recreates the change, the
 candidates come from its last commit (``candidates.from_range(repo, "HEAD")``),
@@ -229,13 +232,48 @@ def summarise(tallies: dict[str, dict[str, Tally]], notes: int, out: Path) -> di
     return results
 
 
+def resnap(path: Path, notes: list[dict], out: Path) -> dict:
+    """Re-score a previous run after snapping its raw ``full`` transcripts again."""
+    from git_voice.codeterms import candidates, pipeline as terms
+    from git_voice.config import Settings
+    from git_voice.gitops.repo import Repo
+
+    old = json.loads(path.read_text())
+    done = old["notes"]
+    settings = Settings()
+    tallies: dict[str, dict[str, Tally]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sets = []
+        for n, note in enumerate(notes[:done]):
+            repo = Repo.discover(make_repo(Path(tmp) / f"note{n}", note))
+            sets.append(terms.collect((), lambda: candidates.from_range(repo, "HEAD")))
+        for voice, modes in old["hypotheses"].items():
+            for mode, examples in modes.items():
+                t = tallies.setdefault(voice, {}).setdefault(mode, Tally())
+                for e in examples:
+                    if e["note"] >= done:
+                        continue
+                    hyp = terms.snap_text(e["raw"], sets[e["note"]], settings)[0] if mode == "full" else e["hyp"]
+                    score(t, notes[e["note"]], hyp, sets[e["note"]].written_forms())
+                    t.seconds += e["seconds"]
+                    t.examples.append(dict(e, hyp=hyp))
+                # Decoding is unchanged: the run's audio length, from its real-time factor.
+                t.audio = t.seconds / max(1e-9, old["results"][voice][mode]["rtf"])
+    return summarise(tallies, done, out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="12 notes (every third), clean voice only")
     ap.add_argument("--notes", type=int, help="only the first N notes")
     ap.add_argument("--threads", type=int, default=1, help="torch CPU threads (1: no spin-waiting on a shared machine)")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--resnap", type=Path, help="re-snap and re-score this earlier results file instead of transcribing")
     args = ap.parse_args(argv)
+    if args.resnap:
+        notes = NOTES[::3][:12] if args.quick else NOTES[: args.notes or len(NOTES)]
+        print(table(resnap(args.resnap, notes, args.out)))
+        return 0
 
     import torch
 

@@ -28,9 +28,12 @@ _MIME = re.compile(r"(?<![\w/])(?:text|application|image|audio|video|multipart)/
 _HUNK = re.compile(r"^@@ [^@]* @@ ?(.*)$")
 # Names a line defines: def/class/fn/func/function/struct/... NAME (any language).
 _DEFINES = re.compile(
-    r"\b(?:def|class|fn|func|function|struct|enum|trait|interface|type|impl|const|let|var|static|macro_rules!)\s+"
+    r"\b(def|class|fn|func|function|struct|enum|trait|interface|type|impl|const|let|var|static|macro_rules!)\s+"
     r"(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)"
 )
+# Keywords that bind a variable: a definition of the change only at module level
+# (unindented); inside a body they name a local, which is merely used.
+_BINDINGS = frozenset("const let var static".split())
 _C_FUNC = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(")
 _NOT_TYPES = frozenset("return if while for switch else case goto sizeof await yield throw new delete".split())
 # Receivers and module prefixes that nobody says as part of the name.
@@ -42,6 +45,18 @@ WEIGHT_DEFINED = 3.0
 WEIGHT_CONTEXT = 2.0
 WEIGHT_PATH = 2.5
 
+# What the change does with a term, strongest first. ``defined``: a function, type
+# or module-level name the change defines or edits inside (def/class/fn/func/
+# struct/..., a hunk header's function); ``path``: a changed file; ``local``: a
+# local variable or parameter the diff's lines bind (``x = ...``, ``let x``, a
+# lower-case name in a definition's parameter list); ``used``: anything else on a
+# changed line (calls, attributes, names from elsewhere).
+DEFINED, PATH, LOCAL, USED = "defined", "path", "local", "used"
+_KIND_ORDER = (DEFINED, PATH, USED)
+# ``x = ...``, ``x: int = ...``, ``x := ...`` at a line's start (not ``==``).
+_ASSIGN = re.compile(r"^\s+([A-Za-z_$][\w$]*)\s*(?::\s*[^=]+)?:?=(?!=)")
+_PARAM_NAME = re.compile(r"(?<![\w$.])[a-z_$][\w$]*")
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -49,6 +64,7 @@ class Candidate:
 
     term: str
     score: float
+    kind: str = ""  # DEFINED, PATH, LOCAL or USED; "" when not from a diff (extra terms)
 
 
 class _Tally:
@@ -56,17 +72,25 @@ class _Tally:
 
     def __init__(self) -> None:
         self.scores: dict[str, float] = {}
+        self.kinds: dict[str, str] = {}
+        self.locals: set[str] = set()
 
-    def add(self, term: str, weight: float) -> None:
+    def add(self, term: str, weight: float, kind: str = USED) -> None:
         term = term.strip(".:-/")
         if len(term) < 3 or len(term) > 80 or not is_codey(term):
             return
         self.scores[term] = self.scores.get(term, 0.0) + weight
+        old = self.kinds.get(term, USED)
+        self.kinds[term] = min(old, kind, key=_KIND_ORDER.index)
 
     def ranked(self, limit: int) -> list[Candidate]:
         order = {t: i for i, t in enumerate(self.scores)}
         best = sorted(self.scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
-        return [Candidate(t, round(s, 3)) for t, s in best[:limit]]
+        return [Candidate(t, round(s, 3), self.kind(t)) for t, s in best[:limit]]
+
+    def kind(self, term: str) -> str:
+        kind = self.kinds[term]
+        return LOCAL if kind == USED and term in self.locals else kind
 
 
 def _chain_terms(chain: str) -> list[str]:
@@ -103,25 +127,47 @@ def _scan_code(text: str, weight: float, tally: _Tally) -> None:
 
 
 def _scan_definitions(text: str, weight: float, tally: _Tally) -> None:
+    indented = text[:1].isspace()
     for m in _DEFINES.finditer(text):
-        tally.add(m.group(1), weight)
+        local = m.group(1) in _BINDINGS and indented
+        tally.add(m.group(2), weight, USED if local else DEFINED)
+        if local:
+            tally.locals.add(m.group(2))
+        elif m.group(1) in ("def", "fn", "func", "function"):
+            _scan_parameters(text[m.end() :], tally)
     # C-family definitions start in column 0 (``static int parse_header(...)``);
     # an indented call or ``return f(...)`` is a use, not a definition.
     c = _C_FUNC.match(text)
     first = text.split(None, 1)[0] if text.strip() else ""
     if c and first not in _NOT_TYPES and not text.rstrip().endswith(";"):
-        tally.add(c.group(1), weight)
+        tally.add(c.group(1), weight, DEFINED)
+        _scan_parameters(text[c.end(1) :], tally)
+
+
+def _scan_locals(text: str, tally: _Tally) -> None:
+    """Names an indented line binds by assignment (``content_type = ...``)."""
+    m = _ASSIGN.match(text)
+    if m:
+        tally.locals.add(m.group(1))
+
+
+def _scan_parameters(rest: str, tally: _Tally) -> None:
+    """Lower-case names in the parameter list that opens ``rest`` (types are capitalised
+    in most languages and stay ``used``)."""
+    m = re.match(r"\s*(?:<[^>]*>)?\s*\(([^)]*)\)", rest)
+    if m:
+        tally.locals.update(_PARAM_NAME.findall(m.group(1)))
 
 
 def _add_path(path: str, tally: _Tally) -> None:
     if path == "/dev/null":
         return
     p = PurePosixPath(path)
-    tally.add(p.name, WEIGHT_PATH)
+    tally.add(p.name, WEIGHT_PATH, PATH)
     if len(p.parts) > 1:
-        tally.add(path, WEIGHT_PATH * 0.5)
+        tally.add(path, WEIGHT_PATH * 0.5, PATH)
     if p.suffix:
-        tally.add(p.stem, WEIGHT_PATH * 0.4)
+        tally.add(p.stem, WEIGHT_PATH * 0.4, PATH)
 
 
 def from_diff_text(diff: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
@@ -147,10 +193,12 @@ def from_diff_text(diff: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             # Context: only the names it defines count (the enclosing function of an
             # indented method, which git's default hunk header does not show).
             _scan_definitions(line[1:], WEIGHT_CONTEXT, tally)
+            _scan_locals(line[1:], tally)
             continue
         if line.startswith(("+", "-")):
             weight = WEIGHT_ADDED if line[0] == "+" else WEIGHT_REMOVED
             _scan_definitions(line[1:], WEIGHT_DEFINED, tally)
+            _scan_locals(line[1:], tally)
             _scan_code(line[1:], weight, tally)
     return tally.ranked(limit)
 

@@ -42,7 +42,7 @@ class TermSet:
         if self._snapper is None:
             from .snap import Snapper
 
-            self._snapper = Snapper(self.written_forms())
+            self._snapper = Snapper(self.written_forms(), {c.term: c.kind for c in self.candidates})
         return self._snapper
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from functools import lru_cache
+from typing import Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -42,6 +43,15 @@ MIN_SOUND_KEY = 4
 MAX_SOUND_EDITS = 3
 # Letters of coverage one edit costs when choosing between overlapping matches.
 EDIT_COST = 2
+# "the content type" for a local ``content_type``: a local variable or parameter
+# of the change (see ``candidates.LOCAL``), said as two everyday English words right after "the", is
+# usually the thing, not the identifier, and stays as spoken unless the speech
+# gives more (see ``_plain_phrase``). A word is everyday English when its Zipf
+# frequency (log10 of uses per billion words, wordfreq) is at least this: about
+# once in three million words, which takes in "config" or "label" and leaves out
+# jargon such as "async", "logits", "kwargs" or "stdin".
+PLAIN_ZIPF = 2.5
+_DEFINITE = frozenset({"the"})
 
 
 @dataclass(frozen=True)
@@ -91,8 +101,13 @@ def allowed_edits(key_length: int) -> int:
 class Snapper:
     """The candidates' compact keys, indexed once, and the matching of transcripts to them."""
 
-    def __init__(self, terms: Sequence[str]) -> None:
-        """Takes candidate terms, best first; terms without a spoken code form are skipped."""
+    def __init__(self, terms: Sequence[str], kinds: Mapping[str, str] | None = None) -> None:
+        """Takes candidate terms, best first; terms without a spoken code form are skipped.
+
+        ``kinds`` maps a term to what the change does with it (``candidates.DEFINED``, ``LOCAL``,
+        ``PATH`` or ``USED``); terms left out are trusted like defined ones.
+        """
+        self.kinds: dict[str, str] = dict(kinds or {})
         self.keys: list[str] = []
         self.owner: list[int] = []
         self.terms: list[str] = []
@@ -220,21 +235,63 @@ def choose(matches: list[Match]) -> list[Match]:
     return sorted(chosen, key=lambda m: m.first)
 
 
+@lru_cache(maxsize=4096)
+def is_everyday_word(word: str) -> bool:
+    """True when ``word`` is common in general English text (``PLAIN_ZIPF``); False
+    when it is not, or when no word-frequency data is installed (snap as before)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        return False
+    return zipf_frequency(word.lower(), "en") >= PLAIN_ZIPF
+
+
+def _plain_phrase(run: Sequence[Word], m: Match, kind: str) -> bool:
+    """True when match ``m`` is a local or parameter of the change, said as a plain noun
+    compound: "the" and then two lower-case everyday words, no kind word
+    ("variable", "argument", "class", "file") after them. Such a span stays as
+    spoken: "assign defaults on the user config" keeps "user config" even when a
+    local ``userConfig`` is a candidate. Jargon ("the logits processor"), longer
+    names ("the async exit stack", "the prepare commit message hook": English
+    compounds are mostly two words, longer runs that spell an identifier rarely
+    happen by chance) and names the change defines ("the text model" for a class
+    ``TextModel`` it edits) still snap."""
+    if kind != "local" or m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:
+        return False
+    if run[m.first - 1].text.lower() not in _DEFINITE:
+        return False
+    span = run[m.first : m.last + 1]
+    if not all(w.text.isalpha() and w.text.islower() for w in span):
+        return False
+    if m.last + 1 < len(run) and run[m.last + 1].text.lower() in _TYPE_WORDS | _FUNC_WORDS | _FILE_WORDS:
+        return False
+    return all(is_everyday_word(w.text) for w in span)
+
+
 def written(term: str, style: str) -> str:
     """A term as it goes into the text: as is (``plain``) or in backticks (``backticks``)."""
     return f"`{term}`" if style == "backticks" else term
 
 
-def snap(raw: str, terms: Sequence[str], style: str = "plain", snapper: Snapper | None = None) -> tuple[str, list[Rewrite]]:
+def snap(
+    raw: str,
+    terms: Sequence[str],
+    style: str = "plain",
+    snapper: Snapper | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> tuple[str, list[Rewrite]]:
     """Rewrite the spoken spans of ``raw`` that are candidates' spoken forms.
 
-    Takes the raw transcript, the candidate terms (best first) and the code
-    style; returns the new text and the rewrites made, whose offsets index ``raw``.
+    Takes the raw transcript, the candidate terms (best first), the code style
+    and optionally each term's kind (see :class:`Snapper`); returns the new text
+    and the rewrites made, whose offsets index ``raw``.
     """
-    snapper = snapper or Snapper(terms)
+    snapper = snapper or Snapper(terms, kinds)
     rewrites: list[Rewrite] = []
     for run in split_words(raw):
         for m in choose(snapper.matches(run)):
+            if _plain_phrase(run, m, snapper.kinds.get(m.term, "")):
+                continue
             start, end = run[m.first].start, run[m.last].end
             start, end = _widen_backticks(raw, start, end)
             to = written(m.term, style)

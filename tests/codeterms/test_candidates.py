@@ -124,3 +124,36 @@ def test_enclosing_method_on_a_context_line(tmp_path):
     _commit(path, "app.py", "class Flask:\n    def make_response(self, rv):\n        rv = dict(rv)\n        return rv\n", "b")
     terms = [c.term for c in candidates.from_range(Repo.discover(path), "HEAD")]
     assert "make_response" in terms
+
+
+# A change modelled on next.js's loadConfig: a function defined, a local bound in it,
+# a parameter, a call and a type.
+TS_BEFORE = "export function loadConfig(dir: string) {\n  return {}\n}\n"
+TS_AFTER = (
+    "export function loadConfig(dir: string, labelNames: string[]): NextConfig {\n"
+    "  const userConfig = normalizeConfig(dir)\n"
+    "  return assignDefaults(userConfig, labelNames)\n"
+    "}\n"
+)
+
+
+@pytest.fixture
+def ts_change(tmp_path) -> Repo:
+    path = make_repo(tmp_path / "ts")
+    _commit(path, "server/config.ts", TS_BEFORE, "before")
+    _commit(path, "server/config.ts", TS_AFTER, "after")
+    return Repo.discover(path)
+
+
+def test_kinds_say_what_the_change_does_with_each_term(ts_change, change):
+    kinds = {c.term: c.kind for c in candidates.from_range(ts_change, "HEAD")}
+    assert kinds["loadConfig"] == candidates.DEFINED
+    assert kinds["config.ts"] == candidates.PATH
+    assert kinds["userConfig"] == candidates.LOCAL  # const inside the body
+    assert kinds["labelNames"] == candidates.LOCAL  # a parameter
+    assert kinds["normalizeConfig"] == candidates.USED
+    assert kinds["NextConfig"] == candidates.USED
+    py = {c.term: c.kind for c in candidates.from_range(change, "HEAD")}
+    assert py["load_config"] == py["UserStore"] == candidates.DEFINED
+    assert py["MAX_RETRIES"] == candidates.USED  # module-level: not a local
+    assert py["get_user_by_id"] == candidates.USED

@@ -138,3 +138,39 @@ def test_sound_alike_needs_every_word_to_sound_right():
 def test_a_longer_near_match_beats_an_exact_part_of_it():
     assert snap("This adds NewCounter-vek today.", ["NewCounter", "NewCounterVec"])[0] == "This adds NewCounterVec today."
     assert snap("by calling right headers title case", ["write_headers_title_case"])[0] == "by calling write_headers_title_case"
+
+
+# ---------------------------------------------------- locals said as plain English
+
+
+def test_local_said_as_everyday_compound_after_the_stays_plain(tmp_path):
+    """Real candidates of a real diff: a local said as "the user config" is the thing, not
+    the identifier; the functions around it and a defined name after "the" still snap."""
+    from git_voice.codeterms import candidates, pipeline as terms
+    from git_voice.gitops.repo import Repo
+
+    from ..helpers import git, make_repo
+
+    path = make_repo(tmp_path / "r")
+    f = path / "config.ts"
+    for body in (
+        "export class TextModel {\n}\n",
+        "export class TextModel {\n}\n\nexport function loadConfig(dir: string, labelNames: string[], async_exit_stack) {\n"
+        "  const userConfig = normalizeConfig(dir)\n  return assignDefaults(userConfig, labelNames)\n}\n",
+    ):
+        f.write_text(body)
+        git(path, "add", "-A")
+        git(path, "commit", "-q", "-m", "x")
+    ts = terms.collect((), lambda: candidates.from_range(Repo.discover(path), "HEAD"))
+    snap_ = lambda raw: terms.snap_text(raw, ts, None)[0]  # noqa: E731
+    # False code terms before: locals said as ordinary noun phrases after "the".
+    assert snap_("Load config runs assign defaults on the user config.") == "loadConfig runs assignDefaults on the user config."
+    assert snap_("It takes the label names.") == "It takes the label names."
+    # Still code: a defined name after "the", a local named as one ("variable"),
+    # a local without "the", and jargon.
+    assert snap_("The text model loads it.") == "The TextModel loads it."
+    assert snap_("Pass the user config variable.") == "Pass the userConfig variable."
+    assert snap_("It takes label names now.") == "It takes labelNames now."
+    assert snap_("It needs the async exit stack.") == "It needs the async_exit_stack."
+    # Without kinds (extra terms, older callers) nothing changes.
+    assert snap("On the user config.", ["userConfig"])[0] == "On the userConfig."
