@@ -70,3 +70,62 @@ def test_int8_synthesised_note_same_words_as_float32(int8_engine, bundled_model,
     exact, _ = load_engine(None, "cpu")
     path = speech(text)
     assert normalise(_text(int8_engine, path)) == normalise(_text(exact, path))
+
+
+# ------------------------------------------------ greedy short-form fast path
+
+
+def _segments(engine, samples, options, fast: bool):
+    engine.fast_path = fast
+    try:
+        result = engine.transcribe(samples, options)
+    finally:
+        engine.fast_path = True
+    return [(round(s.start, 2), round(s.end, 2), s.text) for s in result.segments]
+
+
+def test_fast_path_matches_generate_on_jfk(bundled_model, shared_speech):
+    engine, _ = load_engine(None, "cpu")
+    samples = load_audio(shared_speech / "jfk.flac").samples
+    assert _segments(engine, samples, DecodeOptions(), True) == _segments(engine, samples, DecodeOptions(), False)
+
+
+@pytest.mark.parametrize("text", [
+    "Move the retry loop into the upload client and log each failed attempt with the status code.",
+    "Cache the user lookup for ten minutes so the dashboard stops hitting the database on every request. "
+    "The cache is cleared when a user changes their email address.",
+])
+def test_fast_path_matches_generate_on_synthesised_notes(bundled_model, speech, text):
+    engine, _ = load_engine(None, "cpu")
+    samples = load_audio(speech(text)).samples
+    assert _segments(engine, samples, DecodeOptions(), True) == _segments(engine, samples, DecodeOptions(), False)
+
+
+def test_fast_path_applies_logits_processors_to_full_rows(bundled_model, speech):
+    """The caller's processors see every step with the whole row (prompt, start of transcript, tokens)."""
+    from git_voice.codeterms import pipeline as terms
+    from git_voice.config import Settings
+
+    engine, _ = load_engine(None, "cpu")
+    samples = load_audio(speech("Now get user by id reads the user cache first, and load config stays the same.")).samples
+    term_set = terms.collect(["get_user_by_id", "user_cache", "load_config"], None)
+    factory = terms.logits_processor_factory(term_set, Settings())
+    seen: list[list[int]] = []
+
+    def spy_factory(eng):
+        procs = factory(eng)
+
+        def spy(input_ids, scores):
+            assert input_ids.shape[0] == scores.shape[0] == 1 and scores.shape[1] == eng.model.config.vocab_size
+            seen.append(input_ids[0].tolist())
+            return scores
+
+        return procs + [spy]
+
+    options = DecodeOptions(hotwords=term_set.written_forms(), logits_processors=spy_factory)
+    fast = _segments(engine, samples, options, True)
+    rows, seen[:] = list(seen), []
+    assert fast == _segments(engine, samples, options, False)
+    assert rows == seen  # same rows, step by step, as generate passes
+    sot = engine.model.generation_config.decoder_start_token_id
+    assert all(sot in row for row in rows) and [len(r) for r in rows] == list(range(len(rows[0]), len(rows[0]) + len(rows)))
