@@ -25,7 +25,7 @@ def _roff(text: str) -> str:
 
 
 def render() -> str:
-    ctx = click.Context(cli, info_name="git voice", max_content_width=78)
+    ctx = click.Context(cli, info_name="git voice", terminal_width=78, max_content_width=78)
     out = [
         f'.TH GIT-VOICE 1 "" "git-voice {__version__}" "Git Manual"',
         ".SH NAME",
@@ -41,7 +41,7 @@ def render() -> str:
     ]
     for name in sorted(COMMANDS):
         cmd = cli.get_command(ctx, name)
-        sub = click.Context(cmd, info_name=f"git voice {name}", parent=None, max_content_width=78)
+        sub = click.Context(cmd, info_name=f"git voice {name}", parent=None, terminal_width=78, max_content_width=78)
         out += [f".SS git voice {name}", ".nf", _roff(cmd.get_help(sub)), ".fi"]
     out += [".SH SEE ALSO", "git-format-patch(1), git-commit(1), git-notes(1), githooks(5)"]
     return "\n".join(out) + "\n"
