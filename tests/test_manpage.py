@@ -37,7 +37,7 @@ def test_git_voice_help_shows_the_page(tmp_path):
     script = prefix / "bin" / "git-voice"
     script.write_text(f"#!{sys.executable}\nfrom git_voice.cli import main\nmain()\n")
     script.chmod(0o755)
-    env = {**os.environ, "PATH": f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}", "MANPAGER": "cat", "PAGER": "cat"}
+    env = {**os.environ, "PATH": f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}", "MANPAGER": "cat", "PAGER": "cat", "MANWIDTH": "100"}
     env.pop("MANPATH", None)
     proc = subprocess.run(["git", "voice", "--help"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
