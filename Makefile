@@ -26,9 +26,13 @@ demo: install
 test: install
 	$(PY) -m pytest -q
 
+# Speed, memory and code-term benchmarks (not part of the tests; see benchmarks/README.md).
 bench: install
 	$(PY) -m pip install -q -e ".[test,bench]"
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/cold_start.py
+	$(PY) benchmarks/speed.py --rounds 5
+	$(PY) benchmarks/hook_latency.py --rounds 3
+	$(PY) benchmarks/codeterms/run.py --quick
 
 clean:
 	rm -rf $(VENV) .cache examples/demo-repo
