@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from . import __version__
-from .cli import COMMANDS, cli
+from .cli import COMMANDS, CONTEXT, cli
 
 
 def _roff(text: str) -> str:
@@ -25,7 +25,10 @@ def _roff(text: str) -> str:
 
 
 def render() -> str:
-    ctx = click.Context(cli, info_name="git voice", terminal_width=78, max_content_width=78)
+    # The same help options as a real run: click caches each command's help option on
+    # first use, so the page must not depend on whether a command ran before.
+    fixed = dict(terminal_width=78, max_content_width=78, help_option_names=CONTEXT["help_option_names"])
+    ctx = click.Context(cli, info_name="git voice", **fixed)
     out = [
         f'.TH GIT-VOICE 1 "" "git-voice {__version__}" "Git Manual"',
         ".SH NAME",
@@ -41,7 +44,7 @@ def render() -> str:
     ]
     for name in sorted(COMMANDS):
         cmd = cli.get_command(ctx, name)
-        sub = click.Context(cmd, info_name=f"git voice {name}", parent=None, terminal_width=78, max_content_width=78)
+        sub = click.Context(cmd, info_name=name, parent=ctx, **fixed)
         out += [f".SS git voice {name}", ".nf", _roff(cmd.get_help(sub)), ".fi"]
     out += [".SH SEE ALSO", "git-format-patch(1), git-commit(1), git-notes(1), githooks(5)"]
     return "\n".join(out) + "\n"
