@@ -4,11 +4,14 @@ letter filled from a spoken note (a one-patch series gets the note below ``---``
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from .. import ui
+from ..errors import ConfigError
 
 
 def guess_range(repo, args: list[str]) -> str | None:
@@ -50,7 +53,8 @@ def format_patch(audio, record, model, device, git_args) -> None:
 
     Every other argument goes to git format-patch (-v N, --rfc, --subject-prefix,
     -o DIR, --to/--cc, --base, --range-diff, --interdiff, a range or -N). Commits
-    with voice notes carry them after their '---' line. Prints the files written.
+    with voice notes carry them after their '---' line. Prints the files written,
+    or with --stdout the series itself as one mbox.
     """
     from ..config import load_settings
     from ..gitops import patches
@@ -60,8 +64,10 @@ def format_patch(audio, record, model, device, git_args) -> None:
 
     repo = Repo.discover()
     settings = load_settings(repo.cwd)
-    args = list(git_args)
-    patches.split_output_dir(args)  # reject --stdout before any transcription
+    args, to_stdout = _take_stdout(list(git_args))
+    if to_stdout and patches.split_output_dir(args)[1] is not None:
+        raise ConfigError("--stdout and -o cannot be used together")
+    patches.split_output_dir(args)  # a malformed -o fails before any transcription
     takes = _voice.choose_audio(repo, settings, audio, record)
     rev_range = guess_range(repo, [a for a in args if a != "--"])
 
@@ -72,8 +78,28 @@ def format_patch(audio, record, model, device, git_args) -> None:
 
     text = _voice.transcribe(takes.paths, settings, source, model, device)
     subject, blurb, patch_note = cover_texts(text, settings)
+    if to_stdout:
+        # The same series as files, written privately and streamed in order: what
+        # `git format-patch --stdout` prints is those files one after the other.
+        with tempfile.TemporaryDirectory(prefix="git-voice-series-") as tmp:
+            series = patches.format_series(
+                repo, ["-o", tmp, *args], subject=subject, blurb=blurb, patch_note=patch_note
+            )
+            sys.stdout.flush()
+            for f in series.files:
+                sys.stdout.buffer.write(f.read_bytes())
+            sys.stdout.buffer.flush()
+        mark_used(repo, takes.pending)
+        return
     series = patches.format_series(repo, args, subject=subject, blurb=blurb, patch_note=patch_note)
     mark_used(repo, takes.pending)
     here = Path.cwd()
     for f in series.files:
         click.echo(os.path.relpath(f, here) if f.is_relative_to(here) else str(f))
+
+
+def _take_stdout(args: list[str]) -> tuple[list[str], bool]:
+    """The arguments without ``--stdout`` (before any ``--``), and whether it was there."""
+    end = args.index("--") if "--" in args else len(args)
+    head = [a for a in args[:end] if a != "--stdout"]
+    return head + args[end:], len(head) != end

@@ -29,6 +29,28 @@ def test_format_patch_fills_cover_letter_and_series_applies(tmp_path, monkeypatc
     assert git(clone, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
 
 
-def test_format_patch_rejects_stdout_before_transcribing(repo, gv):
-    r = gv("format-patch", "-3", "--stdout", "--audio", "missing.wav")
-    assert r.code == 2 and "--stdout" in r.err
+def test_format_patch_stdout_is_an_mbox_that_applies(tmp_path, monkeypatch, gv, speech, bundled_model):
+    """`--stdout` prints the filled series as one mbox, as git's own --stdout does, and writes no file."""
+    import mailbox
+
+    repo = make_repo(tmp_path / "repo", commits=3)
+    monkeypatch.chdir(repo)
+    r = gv("format-patch", "--stdout", "HEAD~2", "--audio", str(speech(NOTE)))
+    assert r.code == 0, r
+    assert git(repo, "status", "--porcelain") == ""
+    mbox_path = tmp_path / "series.mbox"
+    mbox_path.write_text(r.out)
+    messages = list(mailbox.mbox(str(mbox_path)))
+    assert [m["Subject"].split("]")[0] for m in messages] == ["[PATCH 0/2", "[PATCH 1/2", "[PATCH 2/2"]
+    assert "*** SUBJECT HERE ***" not in r.out and "*** BLURB HERE ***" not in r.out
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(clone, "reset", "-q", "--hard", "HEAD~2")
+    # The cover letter is an empty patch: drop it, as a maintainer applying the mbox would.
+    git(clone, "-c", "user.name=R", "-c", "user.email=r@example.com", "am", "-q", "--empty=drop", str(mbox_path))
+    assert git(clone, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
+
+
+def test_format_patch_stdout_with_o_is_refused_before_transcribing(repo, gv):
+    r = gv("format-patch", "-3", "--stdout", "-o", "out", "--audio", "missing.wav")
+    assert r.code == 2 and "--stdout and -o" in r.err
