@@ -15,16 +15,17 @@ from ..errors import ConfigError
 
 
 def guess_range(repo, args: list[str]) -> str | None:
-    """The revision range the arguments name, for code-term candidates (best effort, None if unsure)."""
+    """The argument that names the series' commits (``-N``, ``A..B`` or a revision), or None.
+
+    Returned as the user wrote it: :func:`codeterms.candidates.range_args` reads it
+    the way format-patch does.
+    """
     for a in args:
         if a.startswith("-") and a[1:].isdigit():
-            return f"HEAD~{a[1:]}..HEAD"
-    revs = [a for a in args if not a.startswith("-")]
-    for a in revs:
-        if ".." in a:
             return a
-        if repo.git("rev-parse", "--verify", "--quiet", a + "^{commit}", check=False).returncode == 0:
-            return f"{a}..HEAD"
+    for a in (a for a in args if not a.startswith("-")):
+        if ".." in a or repo.git("rev-parse", "--verify", "--quiet", a + "^{commit}", check=False).returncode == 0:
+            return a
     return None
 
 
