@@ -6,22 +6,33 @@ window's text, with temperature fallback when a window's output looks like a
 loop (compression ratio) or is unlikely (average log-probability). Audio over
 30 s goes through transformers' sequential long-form generation with timestamps.
 
-Speed: a note of up to 30 s decoded greedily (the common case) skips
-``generate``: :meth:`WhisperEngine._greedy_short_form` runs the encoder once and
-a greedy loop over the decoder with its key/value cache, applying the same logits
-processors in the same order (the caller's last, on full token rows). Profiling a
-15 s note showed ``generate``'s own processors costing more than the model
-(``SuppressTokensLogitsProcessor`` rebuilds a vocabulary mask with ``torch.isin``
-on every step: about 37% of the time; the timestamp processor another 7%); the
-loop uses a precomputed mask. When temperature fallback would start (compression
-ratio or average log-probability) or no end of text comes, the window goes to
-``generate`` whole, so the words are always those of ``generate``
-(``GIT_VOICE_FAST_PATH=0`` turns the loop off). Attention runs through PyTorch's SDPA kernel. ``GIT_VOICE_COMPUTE_TYPE=int8``
-runs the linear layers (about 90% of tiny.en's arithmetic) as dynamic int8, with
-one scale per output row as CTranslate2 uses. int8 is opt-in: on the 8 kHz
-telephone recording it hears "golden ring" for "gold ring", exactly as
-faster-whisper int8 does, where float32 (the default) is word for word
-(``tests/asr/test_whisper_speed_paths.py``). GPUs run float16 (``engine.resolve_device``).
+Speed: greedy decoding (the common case) skips ``generate``:
+:meth:`WhisperEngine._greedy` runs the encoder once a window and a greedy loop
+over :class:`~git_voice.asr.whisper_decoder.LeanDecoder` (preallocated caches, no
+per-step masks), window after window as ``generate``'s sequential long-form
+does, applying the same logits processors in the same order (the caller's last,
+on full token rows) with a precomputed suppress mask (``generate``'s own
+``SuppressTokensLogitsProcessor`` rebuilds it with ``torch.isin`` every step:
+over a third of a note's time when profiled). When temperature fallback would
+start (compression ratio or average log-probability) or no end of text comes, the
+input goes to ``generate`` whole, so the words are always those of ``generate``
+(``GIT_VOICE_FAST_PATH=0`` turns the loop off). Attention runs through
+PyTorch's SDPA kernel.
+
+Compute types on CPU (``GIT_VOICE_COMPUTE_TYPE``, see :func:`compute_type_for`):
+``float32`` (exact), ``int8`` (every linear layer dynamic int8 with one scale per
+output row, as CTranslate2's int8) and ``int8_bfloat16`` (the decoder's linear
+layers int8, the encoder in bfloat16 on the CPU's matrix units, the
+cross-attention keys and values in bfloat16). ``auto`` takes ``int8_bfloat16``
+where the CPU has bfloat16 matrix units and ``int8`` elsewhere. A decoder step
+reads every weight for one token, so it is bound by memory traffic (the 51864 x
+384 output projection alone is 80 MB in float32) and int8 reads a quarter of it;
+the encoder computes 1500 frames at once, where bfloat16 matrix units are fast
+and int8 rounding costs words: int8 throughout hears "golden ring" for "gold
+ring" on the 8 kHz telephone recording, as faster-whisper int8 does, where
+float32 and ``int8_bfloat16`` are word for word
+(``tests/asr/test_whisper_speed_paths.py``). GPUs run float16
+(``engine.resolve_device``).
 """
 
 from __future__ import annotations
@@ -45,14 +56,23 @@ FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 COMPRESSION_RATIO_THRESHOLD = 1.35
 LOGPROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
-# What the linear layers compute in on CPU; "auto" is float32 (word for word on the
-# shared recordings), "int8" the faster opt-in.
-COMPUTE_TYPES = ("auto", "int8", "float32")
+# What the model computes in on CPU (see compute_plan); "auto" picks per machine.
+COMPUTE_TYPES = ("auto", "float32", "int8", "int8_bfloat16")
 COMPUTE_TYPE_ENV = "GIT_VOICE_COMPUTE_TYPE"
 
 
+def cpu_has_bf16_matmul() -> bool:
+    """True where oneDNN runs bfloat16 matrix products in hardware (AMX or AVX-512 BF16)."""
+    import torch
+
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except Exception:  # an old or stripped build: no claim
+        return False
+
+
 def compute_type_for(device: str, requested: str | None = None) -> str:
-    """``int8`` or ``float32`` on CPU (float32 unless int8 is asked for); ``native`` elsewhere.
+    """The compute type to run: one of :data:`COMPUTE_TYPES` but ``auto``; ``native`` off CPU.
 
     int8 kernels (fbgemm/onednn dynamic quantisation) exist on CPU only; on a GPU
     the half-precision dtype chosen by :func:`resolve_device` is the fast path.
@@ -62,7 +82,11 @@ def compute_type_for(device: str, requested: str | None = None) -> str:
         raise ModelError(f"{COMPUTE_TYPE_ENV}={req!r}: use one of {', '.join(COMPUTE_TYPES)}")
     if device != "cpu":
         return "native"
-    return "int8" if req == "int8" else "float32"
+    if req == "auto":
+        return "int8_bfloat16" if cpu_has_bf16_matmul() else "int8"
+    if req == "int8_bfloat16" and not cpu_has_bf16_matmul():
+        raise ModelError("int8_bfloat16 needs a CPU with bfloat16 matrix units (AMX or AVX-512 BF16); use int8")
+    return req
 
 
 def quantize_linear_int8(model: Any) -> Any:
@@ -113,13 +137,12 @@ class WhisperEngine(Engine):
         except Exception as exc:  # corrupt or partial files surface in many exception types
             raise ModelError(f"cannot load the Whisper model in {path}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from None
         self.model = model.to(device).eval()
-        if self.compute_type == "int8":
-            quantize_linear_int8(self.model)
         self.dtype = dtype
         self.torch = torch
+        cross_dtype = self._apply_compute_type()
         gen = self.model.generation_config
         self.multilingual = bool(getattr(gen, "is_multilingual", False))
-        # The greedy one-window loop (see _greedy_short_form); False: generate always.
+        # The greedy loop (see _greedy); False: generate always.
         self.fast_path = os.environ.get("GIT_VOICE_FAST_PATH", "1") != "0"
         self._decode_setup()
         self._speed_up_generate()
@@ -127,6 +150,38 @@ class WhisperEngine(Engine):
         # faster: a step is too small to share, and on a busy CPU every extra thread
         # makes each of its hundreds of small operations wait for a core.
         self.decoder_threads = int(os.environ.get("GIT_VOICE_DECODER_THREADS", "1") or 0)
+        from .whisper_decoder import LeanDecoder
+
+        self.lean = LeanDecoder(self.model, cross_dtype=cross_dtype)
+
+    def _apply_compute_type(self) -> Any:
+        """Quantise or wrap the model for :attr:`compute_type`; the cross-attention dtype.
+
+        - ``float32``: as loaded.
+        - ``int8``: every linear layer dynamic int8 (as CTranslate2's int8).
+        - ``int8_bfloat16``: the decoder's linear layers int8 (a step reads every
+          weight for one token: memory-bound, and int8 reads a quarter); the encoder
+          in bfloat16 on the CPU's matrix units (1500 frames at once: compute-bound);
+          the cross-attention keys and values kept in bfloat16.
+        """
+        torch = self.torch
+        if self.compute_type == "int8":
+            quantize_linear_int8(self.model)
+        elif self.compute_type == "int8_bfloat16":
+            quantize_linear_int8(self.model.model.decoder)
+            self.model.proj_out = quantize_linear_int8(torch.nn.Sequential(self.model.proj_out))[0]
+            encoder = self.model.model.encoder
+            plain = encoder.forward
+
+            def forward(*args: Any, **kwargs: Any) -> Any:
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    out = plain(*args, **kwargs)
+                out.last_hidden_state = out.last_hidden_state.to(torch.float32)
+                return out
+
+            encoder.forward = forward
+            return torch.bfloat16
+        return None
 
     # ------------------------------------------------------------------ helpers
 
@@ -197,7 +252,7 @@ class WhisperEngine(Engine):
         out = None
         if self._fast_path_applies(samples, options, language):
             with self.torch.inference_mode():
-                out = self._greedy_short_form(feats["input_features"], kwargs.get("prompt_ids"), processors or [])
+                out = self._greedy(feats["input_features"], kwargs.get("prompt_ids"), processors or [])
         if out is None:
             # Beam search, long-form, multilingual, or a window the fast path hands back
             # (temperature fallback, no end of text): transformers' generate, whole.
@@ -218,13 +273,8 @@ class WhisperEngine(Engine):
     # ------------------------------------------------- greedy short-form fast path
 
     def _fast_path_applies(self, samples: np.ndarray, options: DecodeOptions, language: str | None) -> bool:
-        """Greedy, one window (<= 30 s), English-only model: the common case of a spoken note."""
-        return (
-            self.fast_path
-            and not self.multilingual
-            and max(1, options.beam_size) == 1
-            and len(samples) <= WINDOW_SAMPLES
-        )
+        """Greedy decoding with an English-only model: the common case of a spoken note, any length."""
+        return self.fast_path and not self.multilingual and max(1, options.beam_size) == 1
 
     def _decode_setup(self) -> None:
         """Token ids and masks the loop needs, made once per engine."""
@@ -233,6 +283,10 @@ class WhisperEngine(Engine):
         vocab = self.model.config.vocab_size
         self._eos = int(gen.eos_token_id)
         self._sot = int(gen.decoder_start_token_id)
+        prev_sot = getattr(gen, "prev_sot_token_id", None)
+        if prev_sot is None and gen.suppress_tokens and len(gen.suppress_tokens) >= 2:
+            prev_sot = gen.suppress_tokens[-2]  # where transformers looks when the config lacks it
+        self._prev_sot = int(prev_sot) if prev_sot is not None else None
         self._no_ts = int(gen.no_timestamps_token_id)
         self._ts_begin = self._no_ts + 1
         self._max_initial_ts = getattr(gen, "max_initial_timestamp_index", None)
@@ -273,52 +327,74 @@ class WhisperEngine(Engine):
 
         model._retrieve_logit_processors = retrieve
 
-    def _greedy_short_form(self, features: Any, prompt_ids: Any | None, processors: list) -> dict | None:
-        """One window, greedy, temperature 0, the way ``generate`` decodes it.
+    def _greedy(self, features: Any, prompt_ids: Any | None, processors: list) -> dict | None:
+        """Greedy decoding at temperature 0, window after window, the way ``generate`` does it.
 
-        Same decoder input (prompt, ``<|startoftranscript|>``), same logits
-        processors in the same order (begin-suppress, suppress, timestamp rules,
-        then the caller's on the full token rows), same checks that would start
-        temperature fallback (compression ratio on token ids, average log-probability
-        of the processed scores). Returns None whenever ``generate`` would go on
-        differently (a check fails, or no end of text within the length limit):
-        the caller then runs ``generate``, which repeats this window and falls back.
+        Each 30 s window gets the same decoder input as in ``generate`` (the
+        prompt before the first; ``<|startofprev|>`` and the last 223 tokens of
+        the text so far before the others; then ``<|startoftranscript|>``), the
+        same logits processors in the same order (begin-suppress, suppress,
+        timestamp rules, then the caller's on the full token rows) and the same
+        checks that would start temperature fallback (compression ratio on token
+        ids, average log-probability of the processed scores). The next window
+        starts where ``generate`` would put it: after the last complete timestamp
+        pair, or after the window when it ends on a single timestamp. Returns None
+        whenever ``generate`` would go on differently (a check fails, or no end of
+        text within the length limit): the caller then runs ``generate`` over the
+        whole input, which falls back in temperature.
         """
         torch = self.torch
-        from transformers.cache_utils import DynamicCache, EncoderDecoderCache
-
         model = self.model
-        prefix = [self._sot]
-        if prompt_ids is not None:
-            prefix = [int(t) for t in prompt_ids.tolist()] + prefix
-        begin = len(prefix)
-        max_length = min(self._max_length + min(model.config.max_target_positions // 2 - 1, begin),
-                         model.config.max_target_positions)
+        total = features.shape[-1]
+        window = self.processor.feature_extractor.nb_max_frames  # 3000 frames: 30 s
+        half_context = model.config.max_target_positions // 2 - 1
+        precision = 0.02  # seconds per timestamp token
+        seek, segments = 0, []
+        while seek < total:
+            frames = min(total - seek, window)
+            piece = features[:, :, seek:seek + frames]
+            if frames < window:
+                piece = torch.nn.functional.pad(piece, (0, window - frames))  # as generate pads a last window
+            if segments:
+                previous: list[int] = []
+                for seg in segments:
+                    toks = seg["tokens"].tolist()
+                    # a segment that ends on a timestamp pair passes one of them on
+                    previous += toks[:-1] if len(toks) > 2 and toks[-2] >= self._ts_begin else toks
+                prev_sot = [self._prev_sot] if self._prev_sot is not None else []
+                prefix = prev_sot + previous[-half_context:] + [self._sot]
+            elif prompt_ids is not None:
+                prefix = [int(t) for t in prompt_ids.tolist()] + [self._sot]
+            else:
+                prefix = [self._sot]
+            begin = len(prefix)
+            limit = min(self._max_length + min(half_context, begin), model.config.max_target_positions)
+            encoder_out = model.model.encoder(piece).last_hidden_state
+            threads = torch.get_num_threads()
+            if self.decoder_threads and self.decoder_threads < threads:
+                torch.set_num_threads(self.decoder_threads)
+            try:
+                seq = self._greedy_loop(encoder_out, prefix, begin, limit, processors)
+            finally:
+                torch.set_num_threads(threads)
+            if seq is None:
+                return None
+            found, advance = self._window_segments(seq, seek * precision / 2, frames)
+            segments += found
+            seek += advance
+        return {"segments": [segments]}
 
-        encoder_out = model.model.encoder(features).last_hidden_state
-        threads = torch.get_num_threads()
-        if self.decoder_threads and self.decoder_threads < threads:
-            torch.set_num_threads(self.decoder_threads)
-        try:
-            return self._greedy_loop(encoder_out, prefix, begin, max_length, processors)
-        finally:
-            torch.set_num_threads(threads)
-
-    def _greedy_loop(self, encoder_out: Any, prefix: list[int], begin: int, max_length: int, processors: list) -> dict | None:
+    def _greedy_loop(self, encoder_out: Any, prefix: list[int], begin: int, max_length: int, processors: list) -> Any | None:
+        """One window's tokens after ``prefix`` (end of text dropped), or None where generate would differ."""
         torch = self.torch
-        from transformers.cache_utils import DynamicCache, EncoderDecoderCache
-
-        model = self.model
-        decoder = model.model.decoder
-        cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
+        lean = self.lean
+        lean.start(encoder_out)
         tokens = list(prefix)
-        step_input = torch.tensor([prefix], device=self.device)
+        step = list(prefix)
         chosen_logprobs: list[Any] = []
         ts_begin, eos, neg_inf = self._ts_begin, self._eos, -float("inf")
         while len(tokens) < max_length:
-            hidden = decoder(input_ids=step_input, encoder_hidden_states=encoder_out, past_key_values=cache,
-                             use_cache=True).last_hidden_state
-            scores = model.proj_out(hidden[:, -1, :]).to(dtype=torch.float32)
+            scores = lean(step).to(dtype=torch.float32)
             generated = tokens[begin:]
             # begin-suppress (first generated token only), then suppress
             if not generated and self._begin_suppress:
@@ -334,7 +410,7 @@ class WhisperEngine(Engine):
             tokens.append(token)
             if token == eos:
                 break
-            step_input = torch.tensor([[token]], device=self.device)
+            step = [token]
         else:
             return None  # hit the length limit: let generate shape that output
         seq = torch.tensor(tokens[begin:])
@@ -342,7 +418,7 @@ class WhisperEngine(Engine):
             return None
         if sum(chosen_logprobs) / len(chosen_logprobs) < LOGPROB_THRESHOLD:
             return None
-        return {"segments": [self._window_segments(seq[:-1])]}
+        return seq[:-1]
 
     def _timestamp_rules(self, generated: list[int], scores: Any) -> Any:
         """transformers' WhisperTimeStampLogitsProcessor for one row."""
@@ -379,21 +455,26 @@ class WhisperEngine(Engine):
         raw = b"".join(t.to_bytes(width, "little") for t in tokens)
         return len(raw) / len(zlib.compress(raw))
 
-    def _window_segments(self, seq: Any) -> list[dict]:
-        """Split one window's tokens at timestamp pairs, as transformers' _retrieve_segment does."""
+    def _window_segments(self, seq: Any, offset: float, frames: int) -> tuple[list[dict], int]:
+        """One window's segments and how many frames to move on, as transformers' _retrieve_segment.
+
+        ``offset`` is the window's start in seconds, ``frames`` how many of its 3000
+        frames hold audio. Segments are cut at timestamp pairs; the window moves on
+        to its last complete pair, or past its end when it ends on one timestamp.
+        """
         torch = self.torch
         ts_begin = self._ts_begin
-        precision = 0.02
+        precision = 0.02  # seconds per timestamp step; two feature frames
+        start = torch.tensor(offset, dtype=torch.float64)
         is_ts = [t >= ts_begin for t in seq.tolist()]
         single_ending = is_ts[-2:] == [False, True]
         cuts = [i + 1 for i in range(len(is_ts) - 1) if is_ts[i] and is_ts[i + 1]]
-        zero = torch.tensor(0.0, dtype=torch.float64)
         if not cuts:
             stamps = [i for i, t in enumerate(is_ts) if t]
-            last = 3000 * 0.01 / precision  # a whole window's frames
+            last = torch.tensor(int(frames * 0.01 / precision), dtype=torch.float64)
             if stamps and int(seq[stamps[-1]]) != ts_begin:
                 last = (seq[stamps[-1]] - ts_begin).to(torch.float64)
-            return [{"start": zero, "end": zero + last * precision, "tokens": seq}]
+            return [{"start": start, "end": start + last * precision, "tokens": seq}], frames
         if single_ending:
             cuts.append(len(seq))
         else:
@@ -403,12 +484,14 @@ class WhisperEngine(Engine):
             piece = seq[prev:cut]
             end_idx = -1 if i < len(cuts) - 1 or single_ending else -2
             out.append({
-                "start": zero + (piece[0] - ts_begin).to(torch.float64) * precision,
-                "end": zero + (piece[end_idx] - ts_begin).to(torch.float64) * precision,
+                "start": start + (piece[0] - ts_begin).to(torch.float64) * precision,
+                "end": start + (piece[end_idx] - ts_begin).to(torch.float64) * precision,
                 "tokens": piece,
             })
             prev = cut
-        return out
+        if single_ending:
+            return out, frames
+        return out, (int(seq[prev - 2]) - ts_begin) * 2
 
     def _segments(self, out: Any) -> list[Segment]:
         tok = self.processor.tokenizer

@@ -1,0 +1,112 @@
+"""The lean decoder step computes what transformers' Whisper decoder computes."""
+
+from __future__ import annotations
+
+import pytest
+
+from git_voice.asr.whisper_decoder import LeanDecoder
+from git_voice.audio.load import load_audio
+
+
+@pytest.fixture(scope="module")
+def float32_model(bundled_model):
+    import torch
+    from transformers import WhisperForConditionalGeneration, WhisperProcessor
+
+    processor = WhisperProcessor.from_pretrained(str(bundled_model))
+    model = WhisperForConditionalGeneration.from_pretrained(str(bundled_model), dtype=torch.float32,
+                                                            attn_implementation="sdpa").eval()
+    return model, processor
+
+
+def _encoded(model, processor, samples):
+    import torch
+
+    feats = processor.feature_extractor(samples, sampling_rate=16000, return_tensors="pt").input_features
+    with torch.inference_mode():
+        return model.model.encoder(feats).last_hidden_state
+
+
+def _transformers_greedy(model, encoder_out, prefix, steps):
+    """Tokens and logits from transformers' own decoder with its cache, greedily."""
+    import torch
+    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+    cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
+    ids, tokens, logits = torch.tensor([prefix]), [], []
+    with torch.inference_mode():
+        for _ in range(steps):
+            hidden = model.model.decoder(input_ids=ids, encoder_hidden_states=encoder_out, past_key_values=cache,
+                                         use_cache=True).last_hidden_state
+            scores = model.proj_out(hidden[:, -1])
+            logits.append(scores)
+            tokens.append(int(scores.argmax()))
+            ids = torch.tensor([[tokens[-1]]])
+    return tokens, logits
+
+
+def _lean_greedy(decoder, encoder_out, prefix, steps):
+    import torch
+
+    tokens, logits = [], []
+    with torch.inference_mode():
+        decoder.start(encoder_out)
+        scores = decoder(prefix)
+        for _ in range(steps):
+            logits.append(scores)
+            tokens.append(int(scores.argmax()))
+            scores = decoder([tokens[-1]])
+    return tokens, logits
+
+
+def test_same_logits_and_tokens_as_transformers(float32_model, shared_speech):
+    import torch
+
+    model, processor = float32_model
+    encoder_out = _encoded(model, processor, load_audio(shared_speech / "jfk.flac").samples)
+    gen = model.generation_config
+    # A prompt before the start of transcript, as the hotword prompt and long-form windows send.
+    prompt = [gen.prev_sot_token_id] + \
+        processor.tokenizer.encode(" fellow Americans", add_special_tokens=False)
+    prefix = prompt + [gen.decoder_start_token_id]
+    ref_tokens, ref_logits = _transformers_greedy(model, encoder_out, prefix, 30)
+    tokens, logits = _lean_greedy(LeanDecoder(model), encoder_out, prefix, 30)
+    assert tokens == ref_tokens
+    assert "country" in processor.tokenizer.decode(tokens)
+    assert max(float((a - b).abs().max()) for a, b in zip(logits, ref_logits)) < 1e-3
+    assert torch.equal(torch.stack(logits).argmax(-1), torch.stack(ref_logits).argmax(-1))
+
+
+def test_start_resets_the_cache(float32_model, shared_speech):
+    model, processor = float32_model
+    encoder_out = _encoded(model, processor, load_audio(shared_speech / "jfk.flac").samples)
+    sot = model.generation_config.decoder_start_token_id
+    decoder = LeanDecoder(model)
+    first = _lean_greedy(decoder, encoder_out, [sot], 12)[0]
+    assert _lean_greedy(decoder, encoder_out, [sot], 12)[0] == first
+
+
+def test_bfloat16_cross_attention_keeps_the_words(float32_model, shared_speech):
+    import torch
+
+    model, processor = float32_model
+    encoder_out = _encoded(model, processor, load_audio(shared_speech / "jfk.flac").samples)
+    sot = model.generation_config.decoder_start_token_id
+    exact = _lean_greedy(LeanDecoder(model), encoder_out, [sot], 30)[0]
+    half = _lean_greedy(LeanDecoder(model, cross_dtype=torch.bfloat16), encoder_out, [sot], 30)[0]
+    words = lambda toks: processor.tokenizer.decode(toks, skip_special_tokens=True).lower().replace(",", "").replace(".", "").split()  # noqa: E731
+    assert words(half) == words(exact)
+
+
+def test_context_limit_is_a_clear_error(float32_model):
+    import torch
+
+    model, _ = float32_model
+    decoder = LeanDecoder(model)
+    with torch.inference_mode():
+        decoder.start(torch.zeros(1, 1500, model.config.d_model))
+        with pytest.raises(ValueError, match="context full"):
+            decoder([0] * (model.config.max_target_positions + 1))
+        decoder([0, 1])
+        with pytest.raises(ValueError, match="must come first"):
+            decoder([2, 3])
