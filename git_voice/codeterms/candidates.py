@@ -29,8 +29,10 @@ _HUNK = re.compile(r"^@@ [^@]* @@ ?(.*)$")
 # Names a line defines: def/class/fn/func/function/struct/... NAME (any language).
 _DEFINES = re.compile(
     r"\b(def|class|fn|func|function|struct|enum|trait|interface|type|impl|const|let|var|static|macro_rules!)\s+"
-    r"(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)"
+    r"(?:\(([^)]*)\)\s*)?([A-Za-z_$][\w$]*)"
 )
+# The type in a Go method's receiver, ``(c *PlanCommand)`` or ``(s Set[T])``.
+_RECEIVER_TYPE = re.compile(r"\*?\s*([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*$")
 # Keywords that bind a variable: a definition of the change only at module level
 # (unindented); inside a body they name a local, which is merely used.
 _BINDINGS = frozenset("const let var static".split())
@@ -130,11 +132,16 @@ def _scan_definitions(text: str, weight: float, tally: _Tally) -> None:
     indented = text[:1].isspace()
     for m in _DEFINES.finditer(text):
         local = m.group(1) in _BINDINGS and indented
-        tally.add(m.group(2), weight, USED if local else DEFINED)
+        tally.add(m.group(3), weight, USED if local else DEFINED)
         if local:
-            tally.locals.add(m.group(2))
+            tally.locals.add(m.group(3))
         elif m.group(1) in ("def", "fn", "func", "function"):
             _scan_parameters(text[m.end() :], tally)
+        receiver = _RECEIVER_TYPE.search(m.group(2) or "")
+        if receiver and m.group(1) == "func":
+            # A method's receiver type is the type the change edits inside, as
+            # ``impl Arg`` is for Rust: "the plan command" names ``PlanCommand``.
+            tally.add(receiver.group(1), weight, DEFINED)
     # C-family definitions start in column 0 (``static int parse_header(...)``);
     # an indented call or ``return f(...)`` is a use, not a definition.
     c = _C_FUNC.match(text)

@@ -157,3 +157,20 @@ def test_kinds_say_what_the_change_does_with_each_term(ts_change, change):
     assert py["load_config"] == py["UserStore"] == candidates.DEFINED
     assert py["MAX_RETRIES"] == candidates.USED  # module-level: not a local
     assert py["get_user_by_id"] == candidates.USED
+
+
+def test_go_method_receiver_type_is_defined(tmp_path):
+    """The receiver's type of an edited Go method is a name the change edits inside, on an
+    added line and on a context line alike (``impl Arg`` is the Rust counterpart)."""
+    diff = "+++ b/x.go\n+func (s *LabelSet[T]) Merge(o LabelSet[T]) {\n"
+    kinds = {c.term: c.kind for c in candidates.from_diff_text(diff)}
+    assert kinds["LabelSet"] == candidates.DEFINED
+    path = make_repo(tmp_path / "go")
+    body = "func (c *PlanCommand) Run(args []string) int {\n\treturn 0\n}\n"
+    _commit(path, "plan.go", body, "a")
+    _commit(path, "plan.go", body.replace("\treturn 0", "\tgenerateConfigOut := c.Meta.GenerateConfigOut\n\treturn 0"), "b")
+    kinds = {c.term: c.kind for c in candidates.from_range(Repo.discover(path), "HEAD")}
+    assert kinds["PlanCommand"] == candidates.DEFINED
+    # A plain function has no receiver; nothing else is made up.
+    plain = candidates.from_diff_text("+++ b/y.go\n+func parseArgs(argList []string) {\n")
+    assert sorted(c.term for c in plain) == ["argList", "parseArgs", "y.go"]
