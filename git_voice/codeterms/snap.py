@@ -6,10 +6,14 @@ parse_header to parse_headers in user_store.py" when those three are candidates.
 Matching compares *compact keys* (letters and digits, lower case) of word
 n-grams against the compact keys of each candidate's spoken forms, so word
 boundaries the speech model got wrong ("userstore.py", "parse-header") do not
-matter, and tolerates a few letter edits ("get user by it") on longer terms.
-It is conservative on purpose: only candidates are ever written, short terms
-must match exactly, a single ordinary word is never rewritten, and a span never
-crosses a comma or a sentence end.
+matter, and tolerates a few letter edits ("get user by it") on longer terms,
+words that sound like a form's words ("max rose") and, on long terms, spans
+whose whole sound key is a sound or two from a form's ("you sink external
+store"). It is conservative on purpose: only candidates are ever written, short
+terms must match exactly, a single ordinary word is never rewritten, a span never
+crosses a comma or a sentence end, no edit touches a digit, a near-missed file
+name must have its ending said, and where terms sound alike, the words around
+the span and the terms' kinds choose.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..asr.engine import Rewrite
-from .spoken import compact, compact_forms, is_codey, phonetic, phonetic_forms, pieces
+from .candidates import LOCAL
+from .spoken import EXTENSION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
 # Between two words, any of these ends a span: clause punctuation, a sentence
-# end (a full stop followed by a space), quotes and brackets.
+# end (a full stop followed by a space), quotes and brackets. An apostrophe
+# inside a word ("header's", "don't") is part of the word, not a quote.
 _HARD_GAP = re.compile(r"[,;!?()\[\]{}\"'`]|[.:]\s|\s[.:]|\s-\s")
+_IN_WORD = frozenset({"'", "\u2019"})
 # Words that alone never make a code term worth writing ("is_a", "to_do").
 _FUNCTION_WORDS = frozenset(
     "a an the is are be to of in on at by for and or not it if as do so no up we i".split()
@@ -41,6 +49,13 @@ MAX_EXTRA_WORDS = 2
 # a sound key of at least this many letters and at most this many letter edits.
 MIN_SOUND_KEY = 4
 MAX_SOUND_EDITS = 3
+# Loose sound-alike matches ("you sink external store" for ``useSyncExternalStore``,
+# "counterops" for ``CounterOpts``): the sound key of the whole span, word
+# boundaries ignored, within a few sound edits of a form's, for forms whose key
+# has at least this many sounds; and at most one letter edit in three.
+MIN_LOOSE_SOUND = 6
+LONG_LOOSE_SOUND = 12  # from this many sounds on, two sound edits; below, one
+LOOSE_LETTERS_PER_EDIT = 3
 # Letters of coverage one edit costs when choosing between overlapping matches.
 EDIT_COST = 2
 # "the content type" for a local ``content_type``: a local variable or parameter
@@ -51,7 +66,16 @@ EDIT_COST = 2
 # once in three million words, which takes in "config" or "label" and leaves out
 # jargon such as "async", "logits", "kwargs" or "stdin".
 PLAIN_ZIPF = 2.5
-_DEFINITE = frozenset({"the"})
+# Words that open a noun phrase: what follows is a thing ("the user config",
+# "some user config", "its content type"), see ``_plain_phrase``.
+_DETERMINERS = frozenset("the this that these those its their our your his her my some any each every".split())
+# After "a"/"an" a name is a noun, so a type rather than a function or variable of
+# the same spoken form ("takes a value parser": ``ValueParser``, not ``value_parser``).
+_INDEFINITE = frozenset({"a", "an"})
+# Among terms said alike, a local variable or parameter is the least likely to be
+# named: it is usually a copy of the thing a speaker means
+# (``generateConfigOut := c.Meta.GenerateConfigOut``).
+LOCAL_DEMOTION = 1_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,7 @@ class Match:
     distance: int
     rank: int
     covered: int = 0  # letters and digits of the span
+    loose: bool = False  # matched by sound alone (see ``Snapper._match_loose``)
 
 
 def split_words(text: str) -> list[list[Word]]:
@@ -80,7 +105,8 @@ def split_words(text: str) -> list[list[Word]]:
     runs: list[list[Word]] = [[]]
     prev_end = None
     for m in _WORD.finditer(text):
-        if prev_end is not None and _HARD_GAP.search(text[prev_end : m.start()]):
+        gap = text[prev_end : m.start()] if prev_end is not None else ""
+        if gap and gap not in _IN_WORD and _HARD_GAP.search(gap):
             runs.append([])
         runs[-1].append(Word(m.group(0), m.start(), m.end()))
         prev_end = m.end()
@@ -112,17 +138,28 @@ class Snapper:
         self.owner: list[int] = []
         self.terms: list[str] = []
         self.max_words: list[int] = []
+        self.term_words: list[frozenset[str]] = []
         # Sound keys of multi-word forms ("mks rs") → (term index, written compact key).
         self.sounds: dict[str, list[tuple[int, str]]] = {}
+        # Sound keys of whole forms, word boundaries ignored ("nkntrfk"), and the
+        # (term index, compact key, number of words) of the form each comes from.
+        self.loose: list[str] = []
+        self.loose_owner: list[tuple[int, str, int]] = []
         for term in terms:
             if not is_codey(term) or _only_function_words(term):
                 continue
             index = len(self.terms)
             self.terms.append(term)
             self.max_words.append(len(pieces(term)) * 2 + MAX_EXTRA_WORDS)
+            self.term_words.append(frozenset(words(term)))
             for key in sorted(compact_forms(term)):
                 self.keys.append(key)
                 self.owner.append(index)
+            for form in (*spoken_forms(term), " ".join(p.text for p in pieces(term))):
+                sound, key = phonetic(compact(form)), compact(form)
+                if len(sound) >= MIN_LOOSE_SOUND:
+                    self.loose.append(sound)
+                    self.loose_owner.append((index, key, len(form.split())))
             for sound in phonetic_forms(term):
                 if " " in sound and len(sound.replace(" ", "")) >= MIN_SOUND_KEY:
                     self.sounds.setdefault(sound, []).append((index, compact(term)))
@@ -135,13 +172,24 @@ class Snapper:
         if not self.keys:
             return found
         for first in range(len(run)):
-            key = ""
+            key = spelled = ""
             for last in range(first, min(len(run), first + self.span_words)):
                 key += run[last].text.lower()
+                # A number the model wrote in digits is also read as its word: "curl E2
+                # many redirects" is "curl e two many redirects".
+                spelled += _DIGITS.sub(lambda d: number_words(d.group(0))[-1], run[last].text.lower())
                 if len(key) > self.longest + 3:
                     break
                 found.extend(self._match_span(run, first, last, key))
+                if spelled != key:
+                    found.extend(self._match_span(run, first, last, spelled))
         return found
+
+    def _rank(self, run: Sequence[Word], first: int, last: int, term_i: int) -> int:
+        """Where a term stands among those matching one span: lower is preferred."""
+        term = self.terms[term_i]
+        demote = LOCAL_DEMOTION if self.kinds.get(term) == LOCAL else 0
+        return term_i + demote - _context_preference(run, first, last, term)
 
     def _match_sound(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
         """Multi-word spans whose words sound like a form's words, one for one."""
@@ -151,13 +199,37 @@ class Snapper:
         out: list[Match] = []
         for term_i, written_key in self.sounds.get(sound, ()):
             dist = _sound_distance(key, written_key)
-            if dist is not None:
-                pref = _context_preference(run, last, self.terms[term_i])
-                out.append(Match(first, last, self.terms[term_i], max(1, dist), term_i - pref, len(key)))
+            if dist is not None and _edits_ok(run, last, key, written_key, self.terms[term_i]):
+                out.append(Match(first, last, self.terms[term_i], max(1, dist), self._rank(run, first, last, term_i), len(key)))
+        return out
+
+    def _match_loose(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
+        """Spans whose sound key, word boundaries ignored, is a few sound edits from a
+        long form's: several words, or one word that is not English ("counterops")."""
+        if not self.loose or len(key) < MIN_LOOSE_SOUND:
+            return []
+        if first == last and (len(key) < MIN_SINGLE_WORD or is_everyday_word(run[first].text)):
+            return []
+        sound = phonetic(key)
+        out: list[Match] = []
+        hits = process.extract(sound, self.loose, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
+        for _, sound_dist, i in hits:
+            term_i, form_key, form_words = self.loose_owner[i]
+            if sound_dist > (1 if len(self.loose[i]) < LONG_LOOSE_SOUND else 2):
+                continue
+            if last - first + 1 > form_words + 1 or not _same_edges(sound, self.loose[i]):
+                continue
+            if any(w.text.lower() in _FUNCTION_WORDS - self.term_words[term_i] for w in run[first : last + 1]):
+                continue  # "context with a background" is not ``context.Background``
+            letters = Levenshtein.distance(key, form_key)
+            if letters > len(form_key) // LOOSE_LETTERS_PER_EDIT or not _edits_ok(run, last, key, form_key, self.terms[term_i]):
+                continue
+            rank = self._rank(run, first, last, term_i)
+            out.append(Match(first, last, self.terms[term_i], int(sound_dist) + 1, rank, len(key), loose=True))
         return out
 
     def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
-        out = self._match_sound(run, first, last, key)
+        out = self._match_sound(run, first, last, key) + self._match_loose(run, first, last, key)
         hits = process.extract(key, self.keys, scorer=Levenshtein.distance, score_cutoff=3, limit=None)
         for cand_key, dist, i in hits:
             term_i = self.owner[i]
@@ -168,8 +240,9 @@ class Snapper:
                 continue
             if first == last and not _single_word_ok(run[first].text, dist):
                 continue
-            term = self.terms[term_i]
-            out.append(Match(first, last, term, dist, term_i - _context_preference(run, last, term), len(key)))
+            if dist and not _edits_ok(run, last, key, cand_key, self.terms[term_i]):
+                continue
+            out.append(Match(first, last, self.terms[term_i], dist, self._rank(run, first, last, term_i), len(key)))
         return out
 
 
@@ -177,23 +250,32 @@ class Snapper:
 _TYPE_WORDS = frozenset("class struct type trait interface enum component".split())
 _FUNC_WORDS = frozenset("function method func helper variable field flag argument parameter".split())
 _FILE_WORDS = frozenset("file module header script".split())
+_EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
 
 
-def _context_preference(run: Sequence[Word], last: int, term: str) -> int:
-    """How much to move ``term`` up the ranking given the word after its span.
+def _is_type(term: str) -> bool:
+    return term[:1].isupper() and any(c.islower() for c in term) and "_" not in term and "." not in term
+
+
+def _context_preference(run: Sequence[Word], first: int, last: int, term: str) -> int:
+    """How much to move ``term`` up the ranking given the words around its span.
 
     Among terms that sound alike (``UserStore``, ``user_store``, ``user_store.py``),
     a following "class" favours the type, "function" the lower-case name and
-    "file" the path; other words change nothing.
+    "file" the path; a preceding "a" or "an" favours the type ("takes a value
+    parser"); other words change nothing.
     """
-    if last + 1 >= len(run):
-        return 0
-    nxt = run[last + 1].text.lower()
-    is_type = term[:1].isupper() and any(c.islower() for c in term) and "_" not in term
-    is_path = "/" in term or bool(re.search(r"\.[A-Za-z]{1,4}$", term))
-    if (nxt in _TYPE_WORDS and is_type) or (nxt in _FILE_WORDS and is_path):
-        return 10_000
-    if nxt in _FUNC_WORDS and not is_type and not is_path:
+    is_type = _is_type(term)
+    is_path = "/" in term or bool(_EXTENSION.search(term))
+    if last + 1 < len(run):
+        nxt = run[last + 1].text.lower()
+        if (nxt in _TYPE_WORDS and is_type) or (nxt in _FILE_WORDS and is_path):
+            return 10_000
+        if nxt in _FUNC_WORDS and not is_type and not is_path:
+            return 10_000
+        if nxt in _TYPE_WORDS | _FUNC_WORDS | _FILE_WORDS:
+            return 0
+    if first > 0 and run[first - 1].text.lower() in _INDEFINITE and is_type:
         return 10_000
     return 0
 
@@ -202,8 +284,39 @@ def _sound_distance(key: str, written_key: str) -> int | None:
     """Letter edits between a span and a term that sound alike, if few enough to trust."""
     dist = Levenshtein.distance(key, written_key)
     # Long terms may differ more in spelling ("right headers title case"), never by half.
-    limit = min(max(MAX_SOUND_EDITS, len(written_key) // 5), len(written_key) // 2)
+    limit = min(max(MAX_SOUND_EDITS, len(written_key) // 4), len(written_key) // 2)
     return dist if dist <= limit else None
+
+
+def _same_edges(sound: str, form_sound: str) -> bool:
+    """Whether two sound keys start and end alike: a mishearing blurs the middle of a
+    name more than its edges. An initial vowel, h, w or y counts as one sound ("you
+    sink" ~ "use sync", "his pod" ~ "is pod")."""
+    head = lambda k: "_" if k[0] in "aeiouyhw" else k[0]  # noqa: E731
+    return head(sound) == head(form_sound) and sound[-1] == form_sound[-1]
+
+
+def _edits_ok(run: Sequence[Word], last: int, key: str, form_key: str, term: str) -> bool:
+    """Whether a near-miss span ``key`` ending at word ``last`` of ``run`` may stand for
+    ``term`` (``form_key``: the compact key of the form it was matched to).
+
+    Numbers are heard or not: no edit may add, drop or change a digit
+    ("SQLite open" is not ``sqlite3_open``). A file name must end with its file
+    ending said as a word of its own ("built in" is not ``builtin.c``, "text
+    model gets" is not ``textModel.ts``).
+    """
+    for op in Levenshtein.editops(key, form_key):
+        if key[op.src_pos : op.src_pos + 1].isdigit() and op.tag != "insert":
+            return False
+        if form_key[op.dest_pos : op.dest_pos + 1].isdigit() and op.tag != "delete":
+            return False
+    ext = _EXTENSION.search(term)
+    if ext:
+        said = EXTENSION_WORDS.get(ext.group(1).lower(), (ext.group(1).lower(),))
+        tail = " ".join(w.text.lower() for w in run[max(0, last - 1) : last + 1])
+        if not any(tail == e or tail.endswith(" " + e) for e in said):
+            return False
+    return True
 
 
 def _only_function_words(term: str) -> bool:
@@ -223,10 +336,11 @@ def choose(matches: list[Match]) -> list[Match]:
 
     So an exact "parse headers" beats a one-edit ``parse_header``, but a one-edit
     "NewCounter-vek" (``NewCounterVec``) beats the exact ``NewCounter`` inside it.
+    Matches by sound alone come last: they only take words no spelling matched.
     """
     taken: set[int] = set()
     chosen: list[Match] = []
-    for m in sorted(matches, key=lambda m: (-(m.covered - EDIT_COST * m.distance), m.rank, m.first)):
+    for m in sorted(matches, key=lambda m: (m.loose, -(m.covered - EDIT_COST * m.distance), m.rank, m.first)):
         span = set(range(m.first, m.last + 1))
         if span & taken:
             continue
@@ -248,7 +362,8 @@ def is_everyday_word(word: str) -> bool:
 
 def _plain_phrase(run: Sequence[Word], m: Match, kind: str) -> bool:
     """True when match ``m`` is a local or parameter of the change, said as a plain noun
-    compound: "the" and then two lower-case everyday words, no kind word
+    compound: a determiner ("the", "some", "its", ...) and then two lower-case
+    everyday words, no kind word
     ("variable", "argument", "class", "file") after them. Such a span stays as
     spoken: "assign defaults on the user config" keeps "user config" even when a
     local ``userConfig`` is a candidate. Jargon ("the logits processor"), longer
@@ -258,7 +373,7 @@ def _plain_phrase(run: Sequence[Word], m: Match, kind: str) -> bool:
     ``TextModel`` it edits) still snap."""
     if kind != "local" or m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:
         return False
-    if run[m.first - 1].text.lower() not in _DEFINITE:
+    if run[m.first - 1].text.lower() not in _DETERMINERS:
         return False
     span = run[m.first : m.last + 1]
     if not all(w.text.isalpha() and w.text.islower() for w in span):

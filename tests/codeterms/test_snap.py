@@ -174,3 +174,87 @@ def test_local_said_as_everyday_compound_after_the_stays_plain(tmp_path):
     assert snap_("It needs the async exit stack.") == "It needs the async_exit_stack."
     # Without kinds (extra terms, older callers) nothing changes.
     assert snap("On the user config.", ["userConfig"])[0] == "On the userConfig."
+
+
+# ------------------------------------------------- choosing among terms said alike
+
+
+def test_indefinite_article_picks_the_type():
+    terms = ["value_parser", "ValueParser"]
+    assert snap("It has value parser now.", terms)[0] == "It has value_parser now."
+    assert snap("It takes a value parser now.", terms)[0] == "It takes a ValueParser now."
+    # A kind word after the name says more than the article before it.
+    assert snap("It takes a value parser function.", terms)[0] == "It takes a value_parser function."
+
+
+def test_a_local_yields_to_a_term_said_alike():
+    terms = ["generateConfigOut", "GenerateConfigOut"]
+    kinds = {"generateConfigOut": "local", "GenerateConfigOut": "used"}
+    assert snap("It reads generate config out.", terms, kinds=kinds)[0] == "It reads GenerateConfigOut."
+    # Alone, the local is still written.
+    assert snap("It reads generate config out.", terms[:1], kinds=kinds)[0] == "It reads generateConfigOut."
+
+
+def test_after_any_determiner_a_local_in_everyday_words_stays_plain():
+    kinds = {"userConfig": "local"}
+    for det in ("the", "some", "its", "this"):
+        assert snap(f"Assign defaults to {det} user config.", ["userConfig"], kinds=kinds)[0].endswith(f"{det} user config.")
+    assert snap("Assign defaults to user config.", ["userConfig"], kinds=kinds)[0] == "Assign defaults to userConfig."
+
+
+# ------------------------------------------------------- near misses that are not the term
+
+
+def test_a_digit_is_never_an_edit():
+    assert snap("It calls SQLite open first.", ["sqlite3_open"])[0] == "It calls SQLite open first."
+    assert snap("It calls SQLite three open first.", ["sqlite3_open"])[0] == "It calls sqlite3_open first."
+    # A number written in digits also reads as its word: "E2" is "e two", one edit from "e too".
+    assert snap("It may return curl E2 many redirects.", ["CURLE_TOO_MANY_REDIRECTS"])[0] == (
+        "It may return CURLE_TOO_MANY_REDIRECTS."
+    )
+
+
+def test_a_file_name_needs_its_ending_said():
+    assert snap("Next to the length built-in.", ["builtin.c"])[0] == "Next to the length built-in."
+    assert snap("The text model gets a method.", ["textModel.ts"])[0] == "The text model gets a method."
+    assert snap("I added it to built-in.c today.", ["builtin.c"])[0] == "I added it to builtin.c today."
+    assert snap("See text model dot ts.", ["textModel.ts"])[0] == "See textModel.ts."
+
+
+def test_an_apostrophe_inside_a_word_does_not_split_a_span():
+    assert snap("by calling right header's title case", ["write_headers_title_case"])[0] == (
+        "by calling write_headers_title_case"
+    )
+    assert snap("the parser's 'value' flag", ["parser_value"])[0] == "the parser's 'value' flag"
+
+
+# ---------------------------------------------------------- sound-alike, boundaries ignored
+
+
+@pytest.mark.parametrize(
+    "raw, term",
+    [
+        ("This adds you sink external store today.", "useSyncExternalStore"),  # robotic or noisy speech
+        ("It returns when his Padre termination requested says so.", "IsPodTerminationRequested"),
+        ("This adds UvTCP key believe, which takes a delay.", "uv_tcp_keepalive"),
+        ("It takes counterops and the label names.", "CounterOpts"),  # one non-English word
+        ("Request accepts configure URL as its first argument.", "configOrUrl"),
+    ],
+)
+def test_whole_span_sound_alike(raw, term):
+    assert term in snap(raw, [term])[0]
+
+
+@pytest.mark.parametrize(
+    "raw, terms, expected",
+    [
+        ("The deserializer trait gets a method.", ["deserialize_any"], None),  # the last sound differs
+        ("It calls it with a background context.", ["context.Background"], None),  # "with a" is not in the name
+        ("The counterpart is here.", ["CounterOpts"], None),  # an English word alone
+        ("She saw a cat in the neighbor's house.", ["neighbour_host"], None),
+        # An exact match keeps its words: "response js and sets" is not ``res.sendStatus``.
+        ("In response.js and sets text.", ["response.js", "res.sendStatus"], "In response.js and sets text."),
+    ],
+)
+def test_whole_span_sound_alike_is_not_loose_everywhere(raw, terms, expected):
+    assert snap(raw, terms)[0] == (expected or raw)
