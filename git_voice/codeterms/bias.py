@@ -39,7 +39,7 @@ def surface_texts(term: str) -> list[str]:
     """The texts Whisper may write for ``term`` mid-sentence, each with its leading space.
 
     Takes a term; returns its spoken forms (lower case, sentence case, acronyms in
-    capitals) and its written form, without duplicates.
+    capitals) and its written form (as is and in sentence case), without duplicates.
     """
     out: list[str] = []
     for form in spoken_forms(term)[:FORMS_PER_TERM]:
@@ -47,8 +47,12 @@ def surface_texts(term: str) -> list[str]:
         for text in (form, form[:1].upper() + form[1:], upper):
             if text and text not in out:
                 out.append(text)
-    if len(pieces(term)) > 1 and term not in out:
-        out.append(term)
+    if len(pieces(term)) > 1:
+        # As written, and in sentence case as Whisper writes a name it takes for a
+        # proper noun or a sentence's start ("in Plan.go" for ``plan.go``).
+        for text in (term, term[:1].upper() + term[1:]):
+            if text not in out:
+                out.append(text)
     return [" " + t for t in out]
 
 

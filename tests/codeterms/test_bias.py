@@ -38,6 +38,18 @@ def test_surface_texts_have_spoken_capitalised_and_written_forms():
     texts = surface_texts("get_user_by_id")
     assert " get user by id" in texts and " Get user by id" in texts
     assert " get user by ID" in texts and " get_user_by_id" in texts
+    assert " Plan.go" in surface_texts("plan.go") and " plan.go" in surface_texts("plan.go")
+
+
+def test_a_capitalised_file_name_is_continued(tokenizer):
+    """Whisper writes "in Plan.co" for plan.go: after " Plan" "." the file ending gets the bonus."""
+    import torch
+
+    proc = make_processor(["plan.go"], tokenizer, 1.0)
+    prefix = _ids(tokenizer, " Plan.")
+    go = _ids(tokenizer, " Plan.go")[len(prefix)]
+    out = proc(torch.tensor([[SOT, *prefix]]), _scores(1))
+    assert out[0, go] > out[0].min()
 
 
 def test_prefix_tree_lookup():
