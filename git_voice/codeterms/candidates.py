@@ -40,6 +40,7 @@ _C_FUNC = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(")
 _NOT_TYPES = frozenset("return if while for switch else case goto sizeof await yield throw new delete".split())
 # Receivers and module prefixes that nobody says as part of the name.
 _DROP_PREFIX = ("self.", "this.", "cls.", "Self::", "super.", "super::", "crate::")
+_ONE_LETTER_RECEIVER = re.compile(r"[a-z]\.[A-Za-z_$]")
 
 WEIGHT_ADDED = 1.0
 WEIGHT_REMOVED = 0.8
@@ -104,6 +105,9 @@ def _chain_terms(chain: str) -> list[str]:
     for prefix in _DROP_PREFIX:
         if chain.startswith(prefix):
             chain = chain[len(prefix) :]
+    if _ONE_LETTER_RECEIVER.match(chain):
+        # ``s.GoAttach``, ``c.Meta``: a one-letter receiver or variable is not said.
+        chain = chain[2:]
     sep = "::" if "::" in chain else "."
     parts = chain.split(sep)
     out = [chain]

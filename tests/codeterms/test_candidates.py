@@ -174,3 +174,12 @@ def test_go_method_receiver_type_is_defined(tmp_path):
     # A plain function has no receiver; nothing else is made up.
     plain = candidates.from_diff_text("+++ b/y.go\n+func parseArgs(argList []string) {\n")
     assert sorted(c.term for c in plain) == ["argList", "parseArgs", "y.go"]
+
+
+def test_one_letter_receiver_is_not_said():
+    """``s.GoAttach``: nobody says "s dot go attach"; the name after it stays, as do
+    module prefixes such as ``os.path``."""
+    diff = "+++ b/x.go\n+\ts.GoAttach(func() { s.purgeFile() })\n+\tx := os.path.join(a, b)\n"
+    terms = [c.term for c in candidates.from_diff_text(diff)]
+    assert "GoAttach" in terms and "purgeFile" in terms and "os.path.join" in terms
+    assert not any(t.startswith("s.") for t in terms)
