@@ -37,7 +37,7 @@ NOTES = [
     "Cache the user lookup for ten minutes so the dashboard stops hitting the database on every request. "
     "The cache is cleared when a user changes their email address.",
 ]
-ENGINES = ("git-voice float32", "git-voice int8", "git-voice int8_bfloat16", "faster-whisper int8")
+ENGINES = ("git-voice float32", "git-voice int8", "git-voice mixed", "faster-whisper int8")
 
 
 def corpus() -> list[tuple[str, str]]:

@@ -13,6 +13,9 @@ from .helpers import ROOT, SHARED_SPEECH, make_repo, synth
 os.environ.setdefault("GIT_VOICE_CACHE", str(ROOT / ".cache" / "git-voice-test"))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("GIT_VOICE_MODEL", None)
+# A fixed thread count: the engine otherwise takes fewer threads when the CPUs are
+# busy, and float rounding (so, rarely, a word) can depend on how many it used.
+os.environ["GIT_VOICE_THREADS"] = str(max(1, min(2, os.cpu_count() or 1)))
 # Git must not read the developer's own ~/.gitconfig (aliases, hooksPath, signing).
 os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
 os.environ["GIT_CONFIG_GLOBAL"] = os.devnull

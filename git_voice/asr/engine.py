@@ -116,6 +116,13 @@ class Engine(ABC):
     @abstractmethod
     def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> EngineResult: ...
 
+    def warm_up(self) -> None:
+        """Pay one-off costs (kernel selection, allocations) before the first real request.
+
+        ``git voice serve`` calls it before it says it is ready, so the first take
+        a hook sends is as fast as the rest. The default does nothing.
+        """
+
 
 def resolve_device(requested: str = "auto") -> tuple[str, Any]:
     """Pick the device and dtype: CUDA (float16) over MPS over CPU (float32).

@@ -20,18 +20,19 @@ input goes to ``generate`` whole, so the words are always those of ``generate``
 PyTorch's SDPA kernel.
 
 Compute types on CPU (``GIT_VOICE_COMPUTE_TYPE``, see :func:`compute_type_for`):
-``float32`` (exact), ``int8`` (every linear layer dynamic int8 with one scale per
-output row, as CTranslate2's int8) and ``int8_bfloat16`` (the decoder's linear
-layers int8, the encoder in bfloat16 on the CPU's matrix units, the
-cross-attention keys and values in bfloat16). ``auto`` takes ``int8_bfloat16``
-where the CPU has bfloat16 matrix units and ``int8`` elsewhere. A decoder step
-reads every weight for one token, so it is bound by memory traffic (the 51864 x
-384 output projection alone is 80 MB in float32) and int8 reads a quarter of it;
-the encoder computes 1500 frames at once, where bfloat16 matrix units are fast
-and int8 rounding costs words: int8 throughout hears "golden ring" for "gold
-ring" on the 8 kHz telephone recording, as faster-whisper int8 does, where
-float32 and ``int8_bfloat16`` are word for word
-(``tests/asr/test_whisper_speed_paths.py``). GPUs run float16
+``float32`` (exact); ``int8`` (every linear layer dynamic int8 with one scale per
+output row, as CTranslate2's int8); ``mixed``, the default (``auto``): each part
+in the precision that makes it fast without moving the words. A decoder step
+reads every weight for one token, so it is bound by memory traffic, and most of
+that traffic is the 51864 x 384 output projection (80 MB in float32): it runs in
+int8, a quarter of the bytes. Its error touches one token's scores and nothing
+after; the decoder's own layers carry their output into every later step, so
+they stay float32 (quantising them too, as ``int8`` does, turns "gold ring" into
+"golden ring" on the 8 kHz telephone recording, as faster-whisper int8 does).
+The encoder computes 1500 frames at once, where a CPU's bfloat16 matrix units
+(AMX, AVX-512 BF16) are fast: it runs in bfloat16 there, as do the
+cross-attention keys and values every step reads; float32 on CPUs without them.
+GPUs run float16
 (``engine.resolve_device``).
 """
 
@@ -57,7 +58,7 @@ COMPRESSION_RATIO_THRESHOLD = 1.35
 LOGPROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
 # What the model computes in on CPU (see compute_plan); "auto" picks per machine.
-COMPUTE_TYPES = ("auto", "float32", "int8", "int8_bfloat16")
+COMPUTE_TYPES = ("auto", "float32", "int8", "mixed")
 COMPUTE_TYPE_ENV = "GIT_VOICE_COMPUTE_TYPE"
 
 
@@ -82,11 +83,40 @@ def compute_type_for(device: str, requested: str | None = None) -> str:
         raise ModelError(f"{COMPUTE_TYPE_ENV}={req!r}: use one of {', '.join(COMPUTE_TYPES)}")
     if device != "cpu":
         return "native"
-    if req == "auto":
-        return "int8_bfloat16" if cpu_has_bf16_matmul() else "int8"
-    if req == "int8_bfloat16" and not cpu_has_bf16_matmul():
-        raise ModelError("int8_bfloat16 needs a CPU with bfloat16 matrix units (AMX or AVX-512 BF16); use int8")
-    return req
+    return "mixed" if req == "auto" else req
+
+
+THREADS_ENV = "GIT_VOICE_THREADS"
+
+
+def idle_cpus() -> int | None:
+    """CPUs nobody else is running on right now (Linux: /proc/loadavg), or None where unknown."""
+    try:
+        with open("/proc/loadavg") as f:
+            running = int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus - max(0, running - 1)  # the reading thread counts itself
+
+
+def threads_for_window(available: int, fixed: int | None = None, idle: int | None = None) -> int:
+    """How many threads the next window runs on: ``available`` (torch's count) when the CPUs are idle.
+
+    A decoder step is hundreds of small operations, each ending in a barrier
+    across threads. With another process on the cores, a thread that is not
+    scheduled stalls every barrier: on a 2-core machine with one core busy a 35 s
+    recording took 27 s on two threads and 2.7 s on one (0.9 s on two, idle).
+    So take no more threads than there are idle CPUs, and at least one.
+    """
+    if fixed:
+        return max(1, fixed)
+    if idle is None:
+        return available
+    return max(1, min(available, idle))
 
 
 def quantize_linear_int8(model: Any) -> Any:
@@ -139,37 +169,37 @@ class WhisperEngine(Engine):
         self.model = model.to(device).eval()
         self.dtype = dtype
         self.torch = torch
-        cross_dtype = self._apply_compute_type()
+        from .whisper_decoder import LeanDecoder
+
+        self.lean = LeanDecoder(self.model)
+        self.lean.cross_dtype = self._apply_compute_type()
         gen = self.model.generation_config
         self.multilingual = bool(getattr(gen, "is_multilingual", False))
         # The greedy loop (see _greedy); False: generate always.
         self.fast_path = os.environ.get("GIT_VOICE_FAST_PATH", "1") != "0"
         self._decode_setup()
         self._speed_up_generate()
-        # Threads for the decoder's per-token steps (0: as many as torch uses). One is
-        # faster: a step is too small to share, and on a busy CPU every extra thread
-        # makes each of its hundreds of small operations wait for a core.
-        self.decoder_threads = int(os.environ.get("GIT_VOICE_DECODER_THREADS", "1") or 0)
-        from .whisper_decoder import LeanDecoder
-
-        self.lean = LeanDecoder(self.model, cross_dtype=cross_dtype)
+        # Threads per window: torch's count on an idle machine, fewer when other
+        # work holds the cores (see threads_for_window). GIT_VOICE_THREADS=N fixes it.
+        fixed = os.environ.get(THREADS_ENV, "").strip()
+        self.fixed_threads = int(fixed) if fixed.isdigit() and int(fixed) > 0 else None
 
     def _apply_compute_type(self) -> Any:
         """Quantise or wrap the model for :attr:`compute_type`; the cross-attention dtype.
 
         - ``float32``: as loaded.
         - ``int8``: every linear layer dynamic int8 (as CTranslate2's int8).
-        - ``int8_bfloat16``: the decoder's linear layers int8 (a step reads every
-          weight for one token: memory-bound, and int8 reads a quarter); the encoder
-          in bfloat16 on the CPU's matrix units (1500 frames at once: compute-bound);
-          the cross-attention keys and values kept in bfloat16.
+        - ``mixed``: the output projection int8; the encoder under bfloat16
+          autocast and the cross-attention keys and values in bfloat16 where the
+          CPU has bfloat16 matrix units; the decoder's layers float32.
         """
         torch = self.torch
         if self.compute_type == "int8":
             quantize_linear_int8(self.model)
-        elif self.compute_type == "int8_bfloat16":
-            quantize_linear_int8(self.model.model.decoder)
+        elif self.compute_type == "mixed":
             self.model.proj_out = quantize_linear_int8(torch.nn.Sequential(self.model.proj_out))[0]
+            if not cpu_has_bf16_matmul():
+                return None
             encoder = self.model.model.encoder
             plain = encoder.forward
 
@@ -182,6 +212,17 @@ class WhisperEngine(Engine):
             encoder.forward = forward
             return torch.bfloat16
         return None
+
+    def warm_up(self) -> None:
+        """One window through the encoder and a few decoder steps, on silence."""
+        torch = self.torch
+        feats = self._features(np.zeros(SAMPLE_RATE, dtype=np.float32))["input_features"]
+        with torch.inference_mode():
+            encoder_out = self.model.model.encoder(feats).last_hidden_state
+            self.lean.start(encoder_out)
+            scores = self.lean([self._sot])
+            for _ in range(3):
+                scores = self.lean([int(scores.argmax())])
 
     # ------------------------------------------------------------------ helpers
 
@@ -259,9 +300,7 @@ class WhisperEngine(Engine):
             if processors is not None:
                 kwargs["logits_processor"] = processors
             threads = self.torch.get_num_threads()
-            if self.decoder_threads and self.decoder_threads < threads:
-                # generate's time is in its decoder steps (the encoder runs once a window).
-                self.torch.set_num_threads(self.decoder_threads)
+            self.torch.set_num_threads(threads_for_window(threads, self.fixed_threads, idle_cpus()))
             try:
                 with self.torch.inference_mode():
                     out = self.model.generate(**feats, **kwargs)
@@ -369,11 +408,10 @@ class WhisperEngine(Engine):
                 prefix = [self._sot]
             begin = len(prefix)
             limit = min(self._max_length + min(half_context, begin), model.config.max_target_positions)
-            encoder_out = model.model.encoder(piece).last_hidden_state
             threads = torch.get_num_threads()
-            if self.decoder_threads and self.decoder_threads < threads:
-                torch.set_num_threads(self.decoder_threads)
+            torch.set_num_threads(threads_for_window(threads, self.fixed_threads, idle_cpus()))
             try:
+                encoder_out = model.model.encoder(piece).last_hidden_state
                 seq = self._greedy_loop(encoder_out, prefix, begin, limit, processors)
             finally:
                 torch.set_num_threads(threads)

@@ -28,6 +28,7 @@ def serve(listen, model, device, print_address) -> None:
     name = model if model is not None else settings.model
     server.ensure_free(addr)  # before the slow model load, not after
     engine, seconds = load_engine(name, device or settings.device, ui.info)
+    engine.warm_up()  # the first request a hook sends should not pay one-off costs
     transcriber = server.Transcriber(engine, models.resolve(name).key, settings)
     srv = server.make_server(addr, transcriber)
     bound = server.bound_address(srv, addr)
