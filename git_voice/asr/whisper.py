@@ -171,8 +171,8 @@ class WhisperEngine(Engine):
         self.torch = torch
         from .whisper_decoder import LeanDecoder
 
-        self.lean = LeanDecoder(self.model)
-        self.lean.cross_dtype = self._apply_compute_type()
+        cross_dtype = self._apply_compute_type()
+        self.lean = LeanDecoder(self.model, cross_dtype=cross_dtype)  # after quantisation: it holds the modules
         gen = self.model.generation_config
         self.multilingual = bool(getattr(gen, "is_multilingual", False))
         # The greedy loop (see _greedy); False: generate always.

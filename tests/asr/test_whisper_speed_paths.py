@@ -99,6 +99,7 @@ def test_mixed_layout(mixed_engine):
     # int8: only the output projection (80 MB a step in float32, a quarter in int8)
     assert not isinstance(mixed_engine.model.proj_out, torch.nn.Linear)
     assert mixed_engine.model.proj_out.weight().qscheme() == torch.per_channel_affine
+    assert mixed_engine.lean.proj_out is mixed_engine.model.proj_out  # the fast loop runs the int8 one too
     decoder_linears = [m for m in mixed_engine.model.model.decoder.modules() if isinstance(m, torch.nn.Linear)]
     assert decoder_linears and all(m.weight.dtype == torch.float32 for m in decoder_linears)
     # bfloat16 where the CPU has the units for it: the encoder's arithmetic, the cross-attention cache
