@@ -353,11 +353,9 @@ def choose(matches: list[Match]) -> list[Match]:
 def is_everyday_word(word: str) -> bool:
     """True when ``word`` is common in general English text (``PLAIN_ZIPF``); False
     when it is not, or when no word-frequency data is installed (snap as before)."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover - wordfreq is a dependency
-        return False
-    return zipf_frequency(word.lower(), "en") >= PLAIN_ZIPF
+    from .everyday import is_everyday
+
+    return is_everyday(word, PLAIN_ZIPF)
 
 
 def _plain_phrase(run: Sequence[Word], m: Match, kind: str) -> bool:

@@ -29,6 +29,10 @@ def serve(listen, model, device, print_address) -> None:
     server.ensure_free(addr)  # before the slow model load, not after
     engine, seconds = load_engine(name, device or settings.device, ui.info)
     engine.warm_up()  # the first request a hook sends should not pay one-off costs
+    from ..codeterms.everyday import everyday_words
+    from ..codeterms.snap import PLAIN_ZIPF
+
+    everyday_words(PLAIN_ZIPF)  # writes the cached word list the hook's snapping reads
     transcriber = server.Transcriber(engine, models.resolve(name).key, settings)
     srv = server.make_server(addr, transcriber)
     bound = server.bound_address(srv, addr)

@@ -1,0 +1,85 @@
+"""Which words are everyday English, without loading a frequency table on every run.
+
+Snapping asks whether a word is common in general English (its Zipf frequency in
+wordfreq at least a threshold). wordfreq answers by loading its whole English
+table, 0.2 to 0.6 s, which a prepare-commit-msg hook would pay on every commit.
+So the first call writes the words at or above the threshold (about 54,000 for
+2.5) to a text file in git-voice's cache, named after the wordfreq version and
+the threshold, and later runs read that file (under 10 ms). Words the table would
+treat specially (anything but plain ASCII letters) still go to wordfreq itself.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from ..cache import cache_dir
+
+
+def _wordfreq_version() -> str | None:
+    try:
+        from importlib.metadata import version
+
+        return version("wordfreq")
+    except Exception:  # not installed
+        return None
+
+
+def list_path(threshold: float) -> Path | None:
+    """Where the word list for ``threshold`` is cached, or None without wordfreq."""
+    ver = _wordfreq_version()
+    if ver is None:
+        return None
+    return cache_dir() / "wordfreq" / f"en-{ver}-zipf{threshold:g}.txt"
+
+
+def _build(threshold: float) -> list[str]:
+    from wordfreq import get_frequency_dict
+
+    # zipf_frequency rounds to two decimals before comparing; so does this.
+    return sorted(w for w, f in get_frequency_dict("en", wordlist="best").items()
+                  if f > 0 and round(math.log10(f) + 9, 2) >= threshold)
+
+
+@lru_cache(maxsize=4)
+def everyday_words(threshold: float) -> frozenset[str] | None:
+    """The English words with a Zipf frequency of at least ``threshold``, or None without wordfreq."""
+    path = list_path(threshold)
+    if path is None:
+        return None
+    try:
+        return frozenset(path.read_text(encoding="utf-8").split("\n"))
+    except OSError:
+        pass
+    words = _build(threshold)
+    tmp = None
+    try:  # written whole or not at all: a reader never sees half a list
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".words-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("\n".join(words))
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:  # a read-only cache: answer from memory this time
+        pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return frozenset(words)
+
+
+def is_everyday(word: str, threshold: float) -> bool:
+    """True when ``word`` (any case) is at least that common; False without wordfreq."""
+    w = word.lower()
+    if w.isascii() and w.isalpha():
+        words = everyday_words(threshold)
+        return words is not None and w in words
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    return zipf_frequency(w, "en") >= threshold
