@@ -100,7 +100,24 @@ def idle_cpus() -> int | None:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return cpus - max(0, running - 1)  # the reading thread counts itself
+    return cpus - max(0, running - _own_running_threads())
+
+
+def _own_running_threads() -> int:
+    """This process's runnable threads: the caller, and torch's workers still spinning after a parallel loop."""
+    count = 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 1
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        count += state == "R"
+    return max(1, count)
 
 
 def threads_for_window(available: int, fixed: int | None = None, idle: int | None = None) -> int:
