@@ -163,6 +163,7 @@ class Snapper:
             for sound in phonetic_forms(term):
                 if " " in sound and len(sound.replace(" ", "")) >= MIN_SOUND_KEY:
                     self.sounds.setdefault(sound, []).append((index, compact(term)))
+        self.known = frozenset(self.terms)
         self.longest = max((len(k) for k in self.keys), default=0)
         self.span_words = max(self.max_words, default=0)
 
@@ -406,8 +407,11 @@ def snap(
             if _plain_phrase(run, m, snapper.kinds.get(m.term, "")):
                 continue
             start, end = run[m.first].start, run[m.last].end
+            # A span already written as a candidate is that candidate, whatever the
+            # ranking among terms said alike ("ValueParser" next to ``value_parser``).
+            term = raw[start:end] if raw[start:end] in snapper.known else m.term
             start, end = _widen_backticks(raw, start, end)
-            to = written(m.term, style)
+            to = written(term, style)
             if raw[start:end] != to:
                 rewrites.append(Rewrite(raw[start:end], to, start, end))
     return apply(raw, rewrites), rewrites

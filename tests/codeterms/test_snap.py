@@ -187,6 +187,14 @@ def test_indefinite_article_picks_the_type():
     assert snap("It takes a value parser function.", terms)[0] == "It takes a value_parser function."
 
 
+def test_a_term_already_written_stays_itself():
+    terms = ["value_parser", "ValueParser", "generateConfigOut", "GenerateConfigOut"]
+    kinds = {"generateConfigOut": "local"}
+    for text in ("It takes a value_parser.", "It has ValueParser.", "It reads generateConfigOut."):
+        assert snap(text, terms, kinds=kinds)[0] == text
+    assert snap("See `ValueParser`.", terms, "backticks")[0] == "See `ValueParser`."
+
+
 def test_a_local_yields_to_a_term_said_alike():
     terms = ["generateConfigOut", "GenerateConfigOut"]
     kinds = {"generateConfigOut": "local", "GenerateConfigOut": "used"}
