@@ -89,18 +89,30 @@ def compute_type_for(device: str, requested: str | None = None) -> str:
 THREADS_ENV = "GIT_VOICE_THREADS"
 
 
-def idle_cpus() -> int | None:
-    """CPUs nobody else is running on right now (Linux: /proc/loadavg), or None where unknown."""
-    try:
-        with open("/proc/loadavg") as f:
-            running = int(f.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return None
+def idle_cpus(samples: int = 5, gap: float = 0.0002) -> int | None:
+    """CPUs nobody else is running on right now (Linux: /proc/loadavg), or None where unknown.
+
+    The fewest others seen over a few readings a fraction of a millisecond apart:
+    a kernel thread that runs for a moment is not a process holding a core.
+    """
+    import time
+
+    others = None
+    for i in range(samples):
+        if i:
+            time.sleep(gap)
+        try:
+            with open("/proc/loadavg") as f:
+                running = int(f.read().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        seen = max(0, running - _own_running_threads())
+        others = seen if others is None else min(others, seen)
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return cpus - max(0, running - _own_running_threads())
+    return cpus - (others or 0)
 
 
 def _own_running_threads() -> int:
