@@ -28,12 +28,12 @@ def serve(listen, model, device, print_address) -> None:
     name = model if model is not None else settings.model
     server.ensure_free(addr)  # before the slow model load, not after
     engine, seconds = load_engine(name, device or settings.device, ui.info)
-    engine.warm_up()  # the first request a hook sends should not pay one-off costs
     from ..codeterms.everyday import everyday_words
     from ..codeterms.snap import PLAIN_ZIPF
 
     everyday_words(PLAIN_ZIPF)  # writes the cached word list the hook's snapping reads
     transcriber = server.Transcriber(engine, models.resolve(name).key, settings)
+    transcriber.warm_up()  # the first take a hook sends should not pay one-off costs
     srv = server.make_server(addr, transcriber)
     bound = server.bound_address(srv, addr)
     ui.info(f"{engine.name} on {engine.device} loaded in {seconds:.1f} s; listening on {bound}")

@@ -191,3 +191,35 @@ def test_serve_command_end_to_end(bundled_model, short_dir):
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
     assert proc.returncode == 0 and not sock.exists()
+
+
+def test_every_request_runs_on_the_warmed_up_thread(bundled_model, speech, short_dir):
+    """Handlers get a new thread per connection; the model must not (a cold thread doubles the time)."""
+    engine, _ = load_engine(None, "cpu")
+    transcriber = server.Transcriber(engine, models.resolve(None).key, Settings())
+    threads: list[int] = []
+    for name in ("warm_up", "transcribe"):
+        real = getattr(engine, name)
+
+        def spy(*args, _real=real, **kwargs):
+            threads.append(threading.get_ident())
+            return _real(*args, **kwargs)
+
+        setattr(engine, name, spy)
+    try:
+        transcriber.warm_up()
+        addr = client.Address("unix", path=str(short_dir / "w.sock"))
+        srv = server.make_server(addr, transcriber)
+        bound = server.bound_address(srv, addr)
+        thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            audio = speech(TEXT)
+            first, second = transcribe(audio, str(bound)), transcribe(audio, str(bound))
+        finally:
+            srv.shutdown()
+            server.cleanup(srv, bound)
+    finally:
+        del engine.warm_up, engine.transcribe
+    assert first.text == second.text and wer(TEXT, first.text) <= 0.1
+    assert len(threads) == 3 and len(set(threads)) == 1 and threads[0] != threading.get_ident()
