@@ -68,25 +68,70 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | 
     return fields, file_bytes
 
 
+class ModelThread:
+    """Runs the model's work on the thread that calls :meth:`run` (``git voice serve``: the main thread).
+
+    The HTTP server answers each connection on a thread of its own, and torch is
+    twice as slow off the main thread here: a 15 s take took 0.60 to 0.62 s on a
+    long-lived worker thread against 0.28 to 0.30 s on the main one (the same
+    engine, warmed up on the thread it ran on, 2 threads, idle machine). So the
+    handlers queue their work and the main thread does it.
+    """
+
+    def __init__(self) -> None:
+        import queue
+
+        self._jobs: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` on the model thread; its result, or its exception raised here."""
+        from concurrent.futures import Future
+
+        if self._stop.is_set():
+            raise RuntimeError("the server is stopping")
+        future: Future = Future()
+        self._jobs.put((future, fn, args))
+        return future.result()
+
+    def run(self) -> None:
+        """Do queued work until :meth:`stop`; a KeyboardInterrupt ends it too (and fails the job in hand)."""
+        import queue
+
+        while not self._stop.is_set():
+            try:
+                future, fn, args = self._jobs.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:
+                future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("the server is stopping"))
+                if not isinstance(exc, Exception):
+                    raise
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
 class Transcriber:
     """The loaded engine plus what a request needs to use it as the pipeline does."""
 
-    def __init__(self, engine: Engine, model_key: str, settings: Any) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
+    def __init__(self, engine: Engine, model_key: str, settings: Any, model_thread: "ModelThread | None" = None) -> None:
         self.engine = engine
         self.model_key = model_key
         self.settings = settings
         self.lock = threading.Lock()
-        # Every request runs on this one long-lived thread. The HTTP server answers
-        # each connection on a new thread, and a new thread starts cold for torch
-        # (its OpenMP team, oneDNN's per-thread state, the CPU's matrix-unit
-        # permission): a 15 s take took 0.75 to 0.86 s there against 0.37 s here.
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="git-voice-model")
+        # Where the engine runs: the ModelThread's (the main thread under `git voice
+        # serve`), or, without one, the handler's own thread.
+        self.model_thread = model_thread
+
+    def _on_model_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self.model_thread.call(fn, *args) if self.model_thread is not None else fn(*args)
 
     def warm_up(self) -> None:
         """The engine's one-off costs, paid on the thread that will run every request."""
-        self.worker.submit(self.engine.warm_up).result()
+        self._on_model_thread(self.engine.warm_up)
 
     def accepts(self, model: str) -> bool:
         from . import models
@@ -121,7 +166,7 @@ class Transcriber:
             prompt=getattr(terms, "USE_PROMPT", True),
         )
         with self.lock:
-            result = self.worker.submit(self.engine.transcribe, samples, options).result()
+            result = self._on_model_thread(self.engine.transcribe, samples, options)
         return {
             "text": " ".join(s.text for s in result.segments).strip(),
             "language": result.language,

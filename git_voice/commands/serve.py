@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 
 from .. import ui
@@ -32,18 +35,24 @@ def serve(listen, model, device, print_address) -> None:
     from ..codeterms.snap import PLAIN_ZIPF
 
     everyday_words(PLAIN_ZIPF)  # writes the cached word list the hook's snapping reads
-    transcriber = server.Transcriber(engine, models.resolve(name).key, settings)
-    transcriber.warm_up()  # the first take a hook sends should not pay one-off costs
+    model_thread = server.ModelThread()  # this (the main) thread runs the model
+    transcriber = server.Transcriber(engine, models.resolve(name).key, settings, model_thread)
+    engine.warm_up()  # the first take a hook sends should not pay one-off costs
     srv = server.make_server(addr, transcriber)
     bound = server.bound_address(srv, addr)
     ui.info(f"{engine.name} on {engine.device} loaded in {seconds:.1f} s; listening on {bound}")
     if print_address:
         click.echo(str(bound))
+    http = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    previous = signal.signal(signal.SIGTERM, lambda *_: model_thread.stop())  # stop as on Ctrl-C
+    http.start()
     try:
-        srv.serve_forever(poll_interval=0.2)
+        model_thread.run()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        srv.shutdown()
         server.cleanup(srv, bound)
 
 

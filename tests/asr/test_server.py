@@ -193,33 +193,63 @@ def test_serve_command_end_to_end(bundled_model, short_dir):
     assert proc.returncode == 0 and not sock.exists()
 
 
-def test_every_request_runs_on_the_warmed_up_thread(bundled_model, speech, short_dir):
-    """Handlers get a new thread per connection; the model must not (a cold thread doubles the time)."""
+def test_every_request_runs_on_the_model_thread(bundled_model, speech, short_dir):
+    """Handlers get a new thread per connection; the model runs on the ModelThread's (serve: the main one)."""
     engine, _ = load_engine(None, "cpu")
-    transcriber = server.Transcriber(engine, models.resolve(None).key, Settings())
+    model_thread = server.ModelThread()
+    transcriber = server.Transcriber(engine, models.resolve(None).key, Settings(), model_thread)
     threads: list[int] = []
-    for name in ("warm_up", "transcribe"):
-        real = getattr(engine, name)
+    real = engine.transcribe
 
-        def spy(*args, _real=real, **kwargs):
-            threads.append(threading.get_ident())
-            return _real(*args, **kwargs)
+    def spy(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
 
-        setattr(engine, name, spy)
-    try:
-        transcriber.warm_up()
-        addr = client.Address("unix", path=str(short_dir / "w.sock"))
-        srv = server.make_server(addr, transcriber)
-        bound = server.bound_address(srv, addr)
-        thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        thread.start()
+    engine.transcribe = spy
+    addr = client.Address("unix", path=str(short_dir / "w.sock"))
+    srv = server.make_server(addr, transcriber)
+    bound = server.bound_address(srv, addr)
+    http = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    http.start()
+    audio = speech(TEXT)
+    results: list = []
+
+    def requests():
         try:
-            audio = speech(TEXT)
-            first, second = transcribe(audio, str(bound)), transcribe(audio, str(bound))
+            results.extend([transcribe(audio, str(bound)), transcribe(audio, str(bound))])
         finally:
-            srv.shutdown()
-            server.cleanup(srv, bound)
+            model_thread.stop()
+
+    client_thread = threading.Thread(target=requests)
+    try:
+        client_thread.start()
+        model_thread.run()  # here, on the test's own thread, until the client is done
+        client_thread.join()
     finally:
-        del engine.warm_up, engine.transcribe
+        del engine.transcribe
+        srv.shutdown()
+        server.cleanup(srv, bound)
+    first, second = results
     assert first.text == second.text and wer(TEXT, first.text) <= 0.1
-    assert len(threads) == 3 and len(set(threads)) == 1 and threads[0] != threading.get_ident()
+    assert threads == [threading.get_ident()] * 2
+
+
+def test_model_thread_passes_errors_back():
+    model_thread = server.ModelThread()
+    box: list = []
+
+    def caller():
+        try:
+            model_thread.call(int, "not a number")
+        except ValueError as exc:
+            box.append(exc)
+        finally:
+            model_thread.stop()
+
+    t = threading.Thread(target=caller)
+    t.start()
+    model_thread.run()
+    t.join()
+    assert len(box) == 1 and "not a number" in str(box[0])
+    with pytest.raises(RuntimeError, match="stopping"):
+        model_thread.call(int, "1")
