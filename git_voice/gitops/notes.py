@@ -86,22 +86,38 @@ def ensure_rewrite_refs(repo: Repo) -> list[str]:
     Without it ``git commit --amend`` and ``git rebase`` drop the notes of rewritten
     commits (git only copies notes for refs this multi-valued key names).
     """
-    proc = repo.git("config", "--get-all", "notes.rewriteRef", check=False)
-    present = set(proc.stdout.split()) if proc.returncode == 0 else set()
-    added = []
-    for ref in (TEXT_REF, AUDIO_REF):
-        if ref not in present:
-            repo.git("config", "--add", "notes.rewriteRef", ref)
-            added.append(ref)
+    with _writing(repo):  # two git-voice processes at once: one adds, the other sees it added
+        proc = repo.git("config", "--get-all", "notes.rewriteRef", check=False)
+        present = set(proc.stdout.split()) if proc.returncode == 0 else set()
+        added = []
+        for ref in (TEXT_REF, AUDIO_REF):
+            if ref not in present:
+                _config_add(repo, "notes.rewriteRef", ref)
+                added.append(ref)
     return added
+
+
+def _config_add(repo: Repo, key: str, value: str) -> None:
+    """``git config --add``, waiting out another git's brief lock on the config file."""
+    import time
+
+    for attempt in range(20):
+        proc = repo.git("config", "--add", key, value, check=False)
+        if proc.returncode == 0:
+            return
+        if "could not lock" not in (proc.stderr or "") or attempt == 19:
+            repo.git("config", "--add", key, value)  # raises the error as git-voice reports git's
+            return
+        time.sleep(0.05)
 
 
 def ensure_display_ref(repo: Repo) -> bool:
     """Make plain ``git log`` show the transcripts (``notes.displayRef``); True if it was added."""
-    proc = repo.git("config", "--get-all", "notes.displayRef", check=False)
-    if TEXT_REF in proc.stdout.split():
-        return False
-    repo.git("config", "--add", "notes.displayRef", TEXT_REF)
+    with _writing(repo):
+        proc = repo.git("config", "--get-all", "notes.displayRef", check=False)
+        if TEXT_REF in proc.stdout.split():
+            return False
+        _config_add(repo, "notes.displayRef", TEXT_REF)
     return True
 
 

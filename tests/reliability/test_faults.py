@@ -370,6 +370,32 @@ def test_concurrent_note_writers_lose_no_note(tmp_path):
         assert git(repo, "notes", "--ref=voice", "show", rev) == f"note on {rev}\n"
 
 
+_CONFIGURER = textwrap.dedent(
+    """\
+    import sys, time
+    from git_voice.gitops import notes
+    from git_voice.gitops.repo import Repo
+    repo = Repo.discover()
+    while time.time() < float(sys.argv[1]):
+        time.sleep(0.001)
+    notes.ensure_rewrite_refs(repo)
+    notes.ensure_display_ref(repo)
+    """
+)
+
+
+def test_concurrent_first_runs_configure_the_notes_refs_once(tmp_path):
+    """Six processes set up the notes refs at the same instant: none fails on git's config lock, none adds twice."""
+    repo = make_repo(tmp_path / "repo", commits=1)
+    start = time.time() + 2.0
+    procs = [subprocess.Popen([sys.executable, "-c", _CONFIGURER, str(start)], cwd=repo, stderr=subprocess.PIPE,
+                              text=True) for _ in range(6)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    assert git(repo, "config", "--get-all", "notes.rewriteRef").split() == ["refs/notes/voice", "refs/notes/voice-audio"]
+    assert git(repo, "config", "--get-all", "notes.displayRef").split() == ["refs/notes/voice"]
+
+
 def test_two_git_voice_note_adds_at_once_both_land(repo, speech, tmp_path, bundled_model):
     note = str(speech(NOTE))
     procs = [subprocess.Popen([*GV, "note", "add", rev, "--audio", note], cwd=repo, stdout=subprocess.PIPE,
