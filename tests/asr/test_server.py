@@ -193,6 +193,21 @@ def test_serve_command_end_to_end(bundled_model, short_dir):
     assert proc.returncode == 0 and not sock.exists()
 
 
+def test_serve_stops_cleanly_on_sigterm(bundled_model, short_dir):
+    """What service managers and ``kill`` send: the socket is removed, the exit status is 0."""
+    sock = short_dir / "t.sock"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "git_voice", "serve", "--device", "cpu", "--listen", f"unix:{sock}", "--print-address"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == f"unix:{sock}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert proc.returncode == 0 and not sock.exists()
+
+
 def test_every_request_runs_on_the_model_thread(bundled_model, speech, short_dir):
     """Handlers get a new thread per connection; the model runs on the ModelThread's (serve: the main one)."""
     engine, _ = load_engine(None, "cpu")
