@@ -66,6 +66,11 @@ def stage(repo: Repo, source: str | os.PathLike[str]) -> Path:
     return dest
 
 
+def used_path(repo: Repo, take: Path) -> Path:
+    """Where :func:`mark_used` puts ``take``."""
+    return _dir(repo, "used") / take.name
+
+
 def mark_used(repo: Repo, takes: list[Path]) -> None:
     """Move consumed pending takes to ``used/`` (kept, in case the user wants them back)."""
     used = _dir(repo, "used")

@@ -1,4 +1,4 @@
-"""``git voice hook install|uninstall|run``: the prepare-commit-msg hook.
+"""``git voice hook install|uninstall|run|attach``: the prepare-commit-msg and post-commit hooks.
 
 ``run`` is what the installed script calls. It acts only for a plain ``git
 commit`` or a template (not ``-m``/``-F``, merges, squashes, amends, rebases),
@@ -6,10 +6,16 @@ takes the waiting take from ``.git/voice/pending`` or offers to record on
 ``/dev/tty`` (stdin is /dev/null in hooks), and fills the message by the
 convention. Any failure prints one warning and leaves the message file exactly
 as it was, so the commit goes on; with ``voice.hook.strict`` it stops the commit.
+
+``run`` also leaves the transcript, the take's path and the tree being committed in
+``.git/voice/hook-note.json``; ``attach`` (the post-commit hook) stores them as
+the new commit's voice notes when its tree is that tree, as ``git voice commit``
+does, and warns without failing anything when it cannot.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -21,17 +27,22 @@ from .. import ui
 _ACT_ON = ("", "template")
 
 
+NOTE_FILE = "hook-note.json"
+
+
 @click.group()
 def hook() -> None:
-    """Install, remove or run the prepare-commit-msg hook."""
+    """Install, remove or run the prepare-commit-msg and post-commit hooks."""
 
 
 @hook.command()
 def install() -> None:
-    """Install the hook where git looks for hooks (core.hooksPath, worktrees honoured).
+    """Install the hooks where git looks for hooks (core.hooksPath, worktrees honoured).
 
-    A hook already there is moved to prepare-commit-msg.legacy and still runs first.
-    Also sets notes.rewriteRef so amend and rebase keep voice notes.
+    prepare-commit-msg fills the message from a spoken take; post-commit stores the
+    transcript and recording as the commit's voice notes. A hook already there is
+    moved to NAME.legacy and still runs first. Also sets notes.rewriteRef so amend
+    and rebase keep voice notes.
     """
     from ..gitops import hooks, notes
     from ..gitops.repo import Repo
@@ -46,12 +57,12 @@ def install() -> None:
 
 @hook.command()
 def uninstall() -> None:
-    """Remove the hook (a hook that was moved aside comes back)."""
+    """Remove the hooks (hooks that were moved aside come back)."""
     from ..gitops import hooks
     from ..gitops.repo import Repo
 
     if hooks.uninstall(Repo.discover()):
-        ui.info("removed the git-voice hook")
+        ui.info("removed the git-voice hooks")
     else:
         ui.info("no git-voice hook was installed")
 
@@ -73,8 +84,8 @@ def _offer_to_record(repo, settings) -> list[Path]:
     return [record_take(repo, settings, pending=False)]
 
 
-def _message_for(repo, settings, takes: list[Path]) -> str:
-    """Transcribe ``takes`` against the staged change → the rendered message."""
+def _message_for(repo, settings, takes: list[Path]) -> tuple[str, str]:
+    """Transcribe ``takes`` against the staged change → (transcript, rendered message)."""
     from ..compose.conventions import compose
     from ..compose.render import render
     from ..gitops import changes
@@ -89,7 +100,7 @@ def _message_for(repo, settings, takes: list[Path]) -> str:
 
     text = _voice.transcribe(takes, settings, source)
     msg = compose(text, changes.staged(repo), settings.convention, scope=settings.scope)
-    return render(
+    return text, render(
         f"commit-{settings.convention}", settings.template_dir,
         header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, text=text,
     )
@@ -114,7 +125,8 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     from ..config import load_settings
     from ..gitops import changes
     from ..gitops.repo import Repo
-    from ..takes import mark_used, pending_takes
+    from ..errors import GitVoiceError
+    from ..takes import mark_used, pending_takes, used_path
 
     if source not in _ACT_ON:
         return f"left alone ({source} commit)"
@@ -128,13 +140,53 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     if not takes:
         return "no take waiting"
     existing = msg_file.read_bytes().decode("utf-8")
-    message = _message_for(repo, settings, takes)
+    text, message = _message_for(repo, settings, takes)
     char = changes.comment_char(repo)
     if not msgfile.already_filled(existing, message, char):
         _replace(msg_file, msgfile.fill(existing, message, char))
     # Used now, so the next commit (or a rebase re-running hooks) does not reuse it.
     mark_used(repo, pending)
+    audio = takes[0] if takes[0].exists() else used_path(repo, takes[0])
+    try:
+        _leave_note(repo, text, audio)
+    except (OSError, GitVoiceError) as exc:  # the message is filled; only the note is lost
+        ui.warn(f"hook: cannot keep the note for post-commit ({(str(exc).splitlines() or [type(exc).__name__])[0]}); "
+                "the commit will have no voice note")
     return "filled"
+
+
+def _leave_note(repo, text: str, audio: Path | None) -> None:
+    """What the post-commit hook attaches, with the tree this commit will have (its index's)."""
+    tree = repo.out("write-tree")
+    note = {"tree": tree, "text": text, "audio": str(audio) if audio is not None else None}
+    path = repo.voice_dir / NOTE_FILE
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(note), "utf-8")
+    os.replace(tmp, path)
+
+
+def attach_left_note() -> str:
+    """Store the note ``run`` left as HEAD's voice notes when HEAD has its tree; returns what happened."""
+    from ..config import load_settings
+    from ..gitops import notes
+    from ..gitops.repo import Repo
+    from . import _voice
+
+    repo = Repo.discover()
+    path = repo.voice_dir / NOTE_FILE
+    try:
+        note = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return "nothing to attach"
+    finally:
+        path.unlink(missing_ok=True)  # one commit's note, whatever happens next
+    if repo.out("rev-parse", "HEAD^{tree}") != note.get("tree"):
+        return "left alone (this commit is not the one the note was made for)"
+    audio = Path(note["audio"]) if note.get("audio") else None
+    notes.ensure_rewrite_refs(repo)
+    _voice.attach(repo, "HEAD", note["text"], audio if audio is not None and audio.is_file() else None,
+                  load_settings(repo.cwd))
+    return "attached"
 
 
 @hook.command("run", hidden=True)
@@ -163,3 +215,15 @@ def run(msg_file, source, sha) -> None:
         if strict:
             raise GitVoiceError(f"hook: {reason} (voice.hook.strict is set: commit stopped)") from None
         ui.warn(f"hook: {reason}; commit message left as it was")
+
+
+@hook.command("attach", hidden=True)
+def attach() -> None:
+    """post-commit: store the note the prepare-commit-msg hook left as the commit's voice notes."""
+    try:
+        outcome = attach_left_note()
+        if os.environ.get("GIT_VOICE_DEBUG"):
+            ui.info(f"hook: {outcome}")
+    except BaseException as exc:  # noqa: BLE001 - the commit is made; say what is missing, exit 0
+        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else (str(exc).splitlines() or [type(exc).__name__])[0]
+        ui.warn(f"hook: {reason}; the commit has no voice note (git voice note add HEAD --audio TAKE adds it)")

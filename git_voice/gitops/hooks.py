@@ -1,9 +1,11 @@
-"""Installing git-voice's prepare-commit-msg hook without destroying anyone else's.
+"""Installing git-voice's hooks without destroying anyone else's.
 
-The hook goes where ``git rev-parse --git-path hooks`` says (core.hooksPath and
-worktrees honoured; with core.hooksPath set git ignores ``.git/hooks``). Our own
-script carries :data:`MARKER`, so re-installing only refreshes it; a foreign hook
-is moved to ``prepare-commit-msg.legacy`` and our script runs it first.
+Two hooks: ``prepare-commit-msg`` fills the message from a spoken take,
+``post-commit`` stores that take's transcript and recording as the new commit's
+voice notes. They go where ``git rev-parse --git-path hooks`` says (core.hooksPath
+and worktrees honoured; with core.hooksPath set git ignores ``.git/hooks``). Our
+own scripts carry :data:`MARKER`, so re-installing only refreshes them; a foreign
+hook is moved to ``NAME.legacy`` and our script runs it first.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ..resources import data_path
 from .repo import Repo
 
 HOOK = "prepare-commit-msg"
+HOOKS = (HOOK, "post-commit")
 LEGACY_SUFFIX = ".legacy"
 MARKER = "git-voice-hook: 8d2f5c1e"
 _PLACEHOLDER = "@GIT_VOICE_PYTHON@"
@@ -44,13 +47,13 @@ def is_ours(path: Path) -> bool:
         return False
 
 
-def script(python: str | None = None) -> str:
-    """The hook script with the interpreter path baked in (``sys.executable`` by default)."""
+def script(python: str | None = None, name: str = HOOK) -> str:
+    """The hook script ``name`` with the interpreter path baked in (``sys.executable`` by default)."""
     python = python or sys.executable
     if "'" in python:
         # The path sits inside single quotes in the script; such a path falls back to PATH.
         python = ""
-    return data_path(f"hooks/{HOOK}").read_text("utf-8").replace(_PLACEHOLDER, python)
+    return data_path(f"hooks/{name}").read_text("utf-8").replace(_PLACEHOLDER, python)
 
 
 def _write_executable(path: Path, text: str) -> None:
@@ -62,35 +65,47 @@ def _write_executable(path: Path, text: str) -> None:
 
 
 def install(repo: Repo, python: str | None = None) -> InstallResult:
-    """Put the hook in place; idempotent. A foreign hook is kept as ``.legacy`` and still run."""
+    """Put both hooks in place; idempotent. A foreign hook is kept as ``.legacy`` and still run.
+
+    Every conflict is found before anything moves, so a refused install changes
+    nothing. The result describes ``prepare-commit-msg``; ``moved_legacy`` is true
+    when either hook's predecessor was moved aside.
+    """
     directory = hooks_dir(repo)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / HOOK
-    legacy = directory / (HOOK + LEGACY_SUFFIX)
-    result = InstallResult(path=path)
-    if path.exists() or path.is_symlink():
-        if is_ours(path):
-            result.refreshed = True
-        else:
-            if legacy.exists():
-                raise GitError(f"{legacy} already exists; move one of the hooks away and install again")
+    plan = []
+    for name in HOOKS:
+        path, legacy = directory / name, directory / (name + LEGACY_SUFFIX)
+        present = path.exists() or path.is_symlink()
+        foreign = present and not is_ours(path)
+        if foreign and legacy.exists():
+            raise GitError(f"{legacy} already exists; move one of the hooks away and install again")
+        plan.append((name, path, legacy, present, foreign))
+    result = InstallResult(path=directory / HOOK)
+    for name, path, legacy, present, foreign in plan:
+        if foreign:
             os.replace(path, legacy)
             result.moved_legacy = True
-    _write_executable(path, script(python))
+        elif present and name == HOOK:
+            result.refreshed = True
+        _write_executable(path, script(python, name))
     return result
 
 
 def uninstall(repo: Repo) -> bool:
-    """Remove our hook and put a moved-aside one back; False when ours was not installed."""
+    """Remove our hooks and put moved-aside ones back; False when none of ours was installed."""
     directory = hooks_dir(repo)
-    path = directory / HOOK
-    legacy = directory / (HOOK + LEGACY_SUFFIX)
-    if not is_ours(path):
-        return False
-    path.unlink()
-    if legacy.exists():
-        os.replace(legacy, path)
-    return True
+    removed = False
+    for name in HOOKS:
+        path = directory / name
+        legacy = directory / (name + LEGACY_SUFFIX)
+        if not is_ours(path):
+            continue
+        path.unlink()
+        removed = True
+        if legacy.exists():
+            os.replace(legacy, path)
+    return removed
 
 
 def describe_command() -> str:

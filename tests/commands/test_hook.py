@@ -94,3 +94,34 @@ def test_corrupt_take_warns_and_commit_goes_on_untouched(hooked, gv, tmp_path):
     stage_change(hooked)
     strict = commit(hooked, tmp_path, type_line="Again")
     assert strict.returncode != 0 and "voice.hook.strict" in strict.stderr
+
+
+def test_the_commit_gets_the_take_as_its_voice_notes(hooked, gv, speech, tmp_path, bundled_model):
+    """post-commit stores what prepare-commit-msg transcribed: transcript and recording, as `git voice commit` does."""
+    assert gv("note", "stage", str(speech(NOTE))).code == 0
+    stage_change(hooked)
+    proc = commit(hooked, tmp_path)
+    assert proc.returncode == 0 and "warning" not in proc.stderr, proc.stderr
+    text = git(hooked, "notes", "--ref=voice", "show", "HEAD")
+    assert wer(NOTE, text.strip()) < 0.3, text
+    assert git(hooked, "notes", "--ref=voice-audio", "list", "HEAD").strip()
+    assert not (hooked / ".git" / "voice" / "hook-note.json").exists()
+    # The next commit, without a take, gets nothing.
+    stage_change(hooked, "other.txt")
+    assert commit(hooked, tmp_path, "-m", "By hand").returncode == 0
+    assert subprocess.run(["git", "notes", "--ref=voice", "show", "HEAD"], cwd=hooked, capture_output=True).returncode != 0
+
+
+def test_an_aborted_commit_leaves_its_note_to_no_other_commit(hooked, gv, speech, tmp_path, bundled_model):
+    assert gv("note", "stage", str(speech(NOTE))).code == 0
+    stage_change(hooked)
+    empty = tmp_path / "empty.sh"
+    empty.write_text('#!/bin/sh\n: > "$1"\n')  # the user empties the message: git aborts
+    empty.chmod(0o755)
+    aborted = subprocess.run(["git", "commit"], cwd=hooked, capture_output=True, text=True,
+                             env=dict(os.environ, GIT_EDITOR=str(empty)))
+    assert aborted.returncode != 0
+    stage_change(hooked, "other.txt")  # a different change, committed by hand
+    assert commit(hooked, tmp_path, "-m", "Something else").returncode == 0
+    assert subprocess.run(["git", "notes", "--ref=voice", "show", "HEAD"], cwd=hooked, capture_output=True).returncode != 0
+    assert not (hooked / ".git" / "voice" / "hook-note.json").exists()

@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
+
 from git_voice.gitops import hooks
 from git_voice.gitops.repo import Repo
 
@@ -46,3 +48,36 @@ def test_core_hooks_path_is_honoured(repo):
     result = hooks.install(Repo.discover(repo))
     assert result.path == repo / "githooks" / "prepare-commit-msg"
     assert not (repo / ".git" / "hooks" / "prepare-commit-msg").exists()
+
+
+def test_post_commit_hook_kept_run_and_restored_too(repo, tmp_path):
+    from git_voice.gitops.repo import Repo
+
+    r = Repo.discover(repo)
+    hook_dir = repo / ".git" / "hooks"
+    hook_dir.mkdir(exist_ok=True)
+    foreign = hook_dir / "post-commit"
+    foreign.write_text(f'#!/bin/sh\ntouch "{tmp_path}/ran"\n')
+    foreign.chmod(0o755)
+    result = hooks.install(r)
+    assert result.moved_legacy and hooks.is_ours(hook_dir / "post-commit") and hooks.is_ours(hook_dir / "prepare-commit-msg")
+    assert (hook_dir / "post-commit.legacy").read_text() == f'#!/bin/sh\ntouch "{tmp_path}/ran"\n'
+    git(repo, "commit", "-q", "--allow-empty", "-m", "x")
+    assert (tmp_path / "ran").exists()  # the user's hook still runs
+    assert hooks.uninstall(r)
+    assert foreign.read_text() == f'#!/bin/sh\ntouch "{tmp_path}/ran"\n' and not (hook_dir / "prepare-commit-msg").exists()
+
+
+def test_refused_install_changes_nothing(repo):
+    from git_voice.errors import GitError
+    from git_voice.gitops.repo import Repo
+
+    hook_dir = repo / ".git" / "hooks"
+    hook_dir.mkdir(exist_ok=True)
+    for name in ("post-commit", "post-commit.legacy", "prepare-commit-msg"):
+        (hook_dir / name).write_text(f"#!/bin/sh\n# {name}\n")
+    with pytest.raises(GitError, match="already exists"):
+        hooks.install(Repo.discover(repo))
+    assert sorted(p.name for p in hook_dir.iterdir() if not p.name.endswith(".sample")) == \
+        ["post-commit", "post-commit.legacy", "prepare-commit-msg"]
+    assert all(not hooks.is_ours(hook_dir / n) for n in ("post-commit", "prepare-commit-msg"))
