@@ -40,13 +40,14 @@ def serve(listen, model, device, print_address) -> None:
     engine.warm_up()  # the first take a hook sends should not pay one-off costs
     srv = server.make_server(addr, transcriber)
     bound = server.bound_address(srv, addr)
-    ui.info(f"{engine.name} on {engine.device} loaded in {seconds:.1f} s; listening on {bound}")
-    if print_address:
-        click.echo(str(bound))
-    http = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    # Before saying it is ready: a SIGTERM right after the ready line must stop it cleanly.
     previous = signal.signal(signal.SIGTERM, lambda *_: model_thread.stop())  # stop as on Ctrl-C
+    http = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     http.start()
     try:
+        ui.info(f"{engine.name} on {engine.device} loaded in {seconds:.1f} s; listening on {bound}")
+        if print_address:
+            click.echo(str(bound))
         model_thread.run()
     except KeyboardInterrupt:
         pass
