@@ -1,4 +1,4 @@
-"""What the prepare-commit-msg hook adds to ``git commit`` for a 15 s take: cold and warm.
+"""What the hooks (prepare-commit-msg, post-commit) add to ``git commit`` for a 15 s take: cold and warm.
 
     .venv/bin/python benchmarks/hook_latency.py            # 5 rounds, interleaved
 
