@@ -32,15 +32,15 @@ they stay float32 (quantising them too, as ``int8`` does, turns "gold ring" into
 The encoder computes 1500 frames at once, where a CPU's bfloat16 matrix units
 (AMX, AVX-512 BF16) are fast: it runs in bfloat16 there, as do the
 cross-attention keys and values every step reads; float32 on CPUs without them.
-GPUs run float16
-(``engine.resolve_device``).
+GPUs run float16 (``engine.resolve_device``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -57,7 +57,9 @@ FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 COMPRESSION_RATIO_THRESHOLD = 1.35
 LOGPROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
-# What the model computes in on CPU (see compute_plan); "auto" picks per machine.
+# Seconds per timestamp token (two feature frames of 10 ms).
+TIMESTAMP_SECONDS = 0.02
+# What the model computes in on CPU (see compute_type_for and _apply_compute_type).
 COMPUTE_TYPES = ("auto", "float32", "int8", "mixed")
 COMPUTE_TYPE_ENV = "GIT_VOICE_COMPUTE_TYPE"
 
@@ -146,6 +148,19 @@ def threads_for_window(available: int, fixed: int | None = None, idle: int | Non
     if idle is None:
         return available
     return max(1, min(available, idle))
+
+
+@contextlib.contextmanager
+def window_threads(fixed: int | None) -> Iterator[None]:
+    """torch's thread count set by :func:`threads_for_window` for one window, then put back."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(threads_for_window(threads, fixed, idle_cpus()))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def quantize_linear_int8(model: Any) -> Any:
@@ -320,7 +335,7 @@ class WhisperEngine(Engine):
                 kwargs["prompt_ids"] = prompt
         processors = options.logits_processors(self) if options.logits_processors is not None else None
         out = None
-        if self._fast_path_applies(samples, options, language):
+        if self._fast_path_applies(options):
             with self.torch.inference_mode():
                 out = self._greedy(feats["input_features"], kwargs.get("prompt_ids"), processors or [])
         if out is None:
@@ -328,19 +343,14 @@ class WhisperEngine(Engine):
             # (temperature fallback, no end of text): transformers' generate, whole.
             if processors is not None:
                 kwargs["logits_processor"] = processors
-            threads = self.torch.get_num_threads()
-            self.torch.set_num_threads(threads_for_window(threads, self.fixed_threads, idle_cpus()))
-            try:
-                with self.torch.inference_mode():
-                    out = self.model.generate(**feats, **kwargs)
-            finally:
-                self.torch.set_num_threads(threads)
+            with window_threads(self.fixed_threads), self.torch.inference_mode():
+                out = self.model.generate(**feats, **kwargs)
         segments = self._segments(out)
         return EngineResult(segments=segments, language=language)
 
-    # ------------------------------------------------- greedy short-form fast path
+    # ------------------------------------------------------- greedy fast path
 
-    def _fast_path_applies(self, samples: np.ndarray, options: DecodeOptions, language: str | None) -> bool:
+    def _fast_path_applies(self, options: DecodeOptions) -> bool:
         """Greedy decoding with an English-only model: the common case of a spoken note, any length."""
         return self.fast_path and not self.multilingual and max(1, options.beam_size) == 1
 
@@ -416,7 +426,6 @@ class WhisperEngine(Engine):
         total = features.shape[-1]
         window = self.processor.feature_extractor.nb_max_frames  # 3000 frames: 30 s
         half_context = model.config.max_target_positions // 2 - 1
-        precision = 0.02  # seconds per timestamp token
         seek, segments = 0, []
         while seek < total:
             frames = min(total - seek, window)
@@ -437,16 +446,12 @@ class WhisperEngine(Engine):
                 prefix = [self._sot]
             begin = len(prefix)
             limit = min(self._max_length + min(half_context, begin), model.config.max_target_positions)
-            threads = torch.get_num_threads()
-            torch.set_num_threads(threads_for_window(threads, self.fixed_threads, idle_cpus()))
-            try:
+            with window_threads(self.fixed_threads):
                 encoder_out = model.model.encoder(piece).last_hidden_state
                 seq = self._greedy_loop(encoder_out, prefix, begin, limit, processors)
-            finally:
-                torch.set_num_threads(threads)
             if seq is None:
                 return None
-            found, advance = self._window_segments(seq, seek * precision / 2, frames)
+            found, advance = self._window_segments(seq, seek * TIMESTAMP_SECONDS / 2, frames)
             segments += found
             seek += advance
         return {"segments": [segments]}
@@ -459,7 +464,7 @@ class WhisperEngine(Engine):
         tokens = list(prefix)
         step = list(prefix)
         chosen_logprobs: list[Any] = []
-        ts_begin, eos, neg_inf = self._ts_begin, self._eos, -float("inf")
+        eos, neg_inf = self._eos, -float("inf")
         while len(tokens) < max_length:
             scores = lean(step).to(dtype=torch.float32)
             generated = tokens[begin:]
@@ -531,7 +536,7 @@ class WhisperEngine(Engine):
         """
         torch = self.torch
         ts_begin = self._ts_begin
-        precision = 0.02  # seconds per timestamp step; two feature frames
+        precision = TIMESTAMP_SECONDS
         start = torch.tensor(offset, dtype=torch.float64)
         is_ts = [t >= ts_begin for t in seq.tolist()]
         single_ending = is_ts[-2:] == [False, True]

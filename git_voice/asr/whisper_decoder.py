@@ -40,7 +40,6 @@ class LeanDecoder:
         self.layer_norm = decoder.layer_norm
         self.proj_out = model.proj_out
         self.layers = list(decoder.layers)
-        self.act = self.layers[0].activation_fn if self.layers else None
         # The cross-attention keys and values are read whole on every step (two
         # 1500 x d matrices a layer): bfloat16 halves that traffic.
         self.cross_dtype = cross_dtype
@@ -55,9 +54,7 @@ class LeanDecoder:
     def start(self, encoder_out: Any) -> None:
         """Project the encoder output for every layer's cross-attention; empty the cache."""
         torch = self.torch
-        ref = encoder_out
         self._cross_kv = []
-        self._self_kv = []
         for layer in self.layers:
             attn = layer.encoder_attn
             k = self._split(attn.k_proj(encoder_out)).contiguous()
@@ -65,9 +62,14 @@ class LeanDecoder:
             if self.cross_dtype is not None:
                 k, v = k.to(self.cross_dtype), v.to(self.cross_dtype)
             self._cross_kv.append((k, v))
+        # The self-attention buffers are made once and reused: a window only writes
+        # the positions it reads.
+        first = self._self_kv[0][0] if self._self_kv else None
+        if first is None or first.dtype != encoder_out.dtype or first.device != encoder_out.device:
             shape = (1, self.heads, self.max_positions, self.head_dim)
-            self._self_kv.append((torch.empty(shape, dtype=ref.dtype, device=ref.device),
-                                  torch.empty(shape, dtype=ref.dtype, device=ref.device)))
+            self._self_kv = [(torch.empty(shape, dtype=encoder_out.dtype, device=encoder_out.device),
+                              torch.empty(shape, dtype=encoder_out.dtype, device=encoder_out.device))
+                             for _ in self.layers]
         self.length = 0
 
     def __call__(self, ids: list[int]) -> Any:
