@@ -126,13 +126,6 @@ class Transcriber:
         # serve`), or, without one, the handler's own thread.
         self.model_thread = model_thread
 
-    def _on_model_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return self.model_thread.call(fn, *args) if self.model_thread is not None else fn(*args)
-
-    def warm_up(self) -> None:
-        """The engine's one-off costs, paid on the thread that will run every request."""
-        self._on_model_thread(self.engine.warm_up)
-
     def accepts(self, model: str) -> bool:
         from . import models
 
@@ -166,7 +159,10 @@ class Transcriber:
             prompt=getattr(terms, "USE_PROMPT", True),
         )
         with self.lock:
-            result = self._on_model_thread(self.engine.transcribe, samples, options)
+            if self.model_thread is not None:
+                result = self.model_thread.call(self.engine.transcribe, samples, options)
+            else:
+                result = self.engine.transcribe(samples, options)
         return {
             "text": " ".join(s.text for s in result.segments).strip(),
             "language": result.language,

@@ -22,7 +22,7 @@ def serve(listen, model, device, print_address) -> None:
     `git voice transcribe`, `commit` and the prepare-commit-msg hook use it when it
     runs and load the model themselves when it does not. Stop it with Ctrl-C.
     """
-    from ..asr import client, models, server
+    from ..asr import models, server
     from ..asr.engine import load_engine
     from ..config import load_settings
 
@@ -37,7 +37,7 @@ def serve(listen, model, device, print_address) -> None:
     everyday_words(PLAIN_ZIPF)  # writes the cached word list the hook's snapping reads
     model_thread = server.ModelThread()  # this (the main) thread runs the model
     transcriber = server.Transcriber(engine, models.resolve(name).key, settings, model_thread)
-    engine.warm_up()  # the first take a hook sends should not pay one-off costs
+    engine.warm_up()  # on this thread, which runs every request: the first take pays no one-off costs
     srv = server.make_server(addr, transcriber)
     bound = server.bound_address(srv, addr)
     # Before saying it is ready: a SIGTERM right after the ready line must stop it cleanly.
