@@ -66,14 +66,12 @@ def stage(repo: Repo, source: str | os.PathLike[str]) -> Path:
     return dest
 
 
-def used_path(repo: Repo, take: Path) -> Path:
-    """Where :func:`mark_used` puts ``take``."""
-    return _dir(repo, "used") / take.name
-
-
-def mark_used(repo: Repo, takes: list[Path]) -> None:
-    """Move consumed pending takes to ``used/`` (kept, in case the user wants them back)."""
+def mark_used(repo: Repo, takes: list[Path]) -> list[Path]:
+    """Move consumed pending takes to ``used/`` (kept, in case the user wants them back); where they went."""
     used = _dir(repo, "used")
+    moved = []
     for take in takes:
         if take.exists():
             os.replace(take, used / take.name)
+            moved.append(used / take.name)
+    return moved

@@ -124,9 +124,9 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     from ..compose import msgfile
     from ..config import load_settings
     from ..gitops import changes
-    from ..gitops.repo import Repo
     from ..errors import GitVoiceError
-    from ..takes import mark_used, pending_takes, used_path
+    from ..gitops.repo import Repo
+    from ..takes import mark_used, pending_takes
 
     if source not in _ACT_ON:
         return f"left alone ({source} commit)"
@@ -145,14 +145,16 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     if not msgfile.already_filled(existing, message, char):
         _replace(msg_file, msgfile.fill(existing, message, char))
     # Used now, so the next commit (or a rebase re-running hooks) does not reuse it.
-    mark_used(repo, pending)
-    audio = takes[0] if takes[0].exists() else used_path(repo, takes[0])
+    moved = mark_used(repo, pending)
     try:
-        _leave_note(repo, text, audio)
+        _leave_note(repo, text, (moved or takes)[0])
     except (OSError, GitVoiceError) as exc:  # the message is filled; only the note is lost
-        ui.warn(f"hook: cannot keep the note for post-commit ({(str(exc).splitlines() or [type(exc).__name__])[0]}); "
-                "the commit will have no voice note")
+        ui.warn(f"hook: cannot keep the note for post-commit ({_first_line(exc)}); the commit will have no voice note")
     return "filled"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
 
 
 def _leave_note(repo, text: str, audio: Path | None) -> None:
@@ -206,7 +208,7 @@ def run(msg_file, source, sha) -> None:
             ui.info(f"hook: {outcome}")
     except BaseException as exc:  # noqa: BLE001 - the commit must go on whatever went wrong
         reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else (
-            "out of memory" if isinstance(exc, MemoryError) else (str(exc).splitlines() or [type(exc).__name__])[0]
+            "out of memory" if isinstance(exc, MemoryError) else _first_line(exc)
         )
         try:
             strict = load_settings().hook_strict
@@ -225,5 +227,5 @@ def attach() -> None:
         if os.environ.get("GIT_VOICE_DEBUG"):
             ui.info(f"hook: {outcome}")
     except BaseException as exc:  # noqa: BLE001 - the commit is made; say what is missing, exit 0
-        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else (str(exc).splitlines() or [type(exc).__name__])[0]
+        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else _first_line(exc)
         ui.warn(f"hook: {reason}; the commit has no voice note (git voice note add HEAD --audio TAKE adds it)")
