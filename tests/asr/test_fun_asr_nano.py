@@ -12,28 +12,21 @@ import pytest
 import soundfile as sf
 
 from git_voice.asr.audio_llm import script_language
-from git_voice.asr.engine import load_engine
 from git_voice.asr.fun_asr_nano import FunAsrNanoEngine, kaldi_fbank, numpy_feature_extractor_class, torchaudio_problem
 
 from .spoken import with_pauses, write_wav
+from .tiny_checkpoints import loaded_engine, prompt_text
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "asr"
 TERMS = ["get_user_by_id", "load_config"]
 
 
 def _engine(path) -> FunAsrNanoEngine:
-    engine, _ = load_engine(str(path), "cpu")
-    assert isinstance(engine, FunAsrNanoEngine)
-    return engine
+    return loaded_engine(path, FunAsrNanoEngine)
 
 
 def _prompt(engine: FunAsrNanoEngine, row: int = 0) -> str:
-    tok = engine.processor.tokenizer
-    audio = engine.processor.audio_token
-    text = tok.decode(engine.last_input_ids[row], skip_special_tokens=False)
-    while audio * 2 in text:
-        text = text.replace(audio * 2, audio)
-    return text.replace(tok.pad_token, "")
+    return prompt_text(engine, engine.processor.audio_token, row)
 
 
 # ------------------------------------------------------------------ features

@@ -6,28 +6,20 @@ import json
 
 import pytest
 
-from git_voice.asr.engine import load_engine
 from git_voice.asr.qwen3 import Qwen3AsrEngine
 
 from .spoken import with_pauses, write_wav
+from .tiny_checkpoints import loaded_engine, prompt_text
 
 TERMS = ["get_user_by_id", "load_config"]
 
 
 def _engine(path) -> Qwen3AsrEngine:
-    """The engine the CLI loaded in this process (load_engine keeps one per model and device)."""
-    engine, _ = load_engine(str(path), "cpu")
-    assert isinstance(engine, Qwen3AsrEngine)
-    return engine
+    return loaded_engine(path, Qwen3AsrEngine)
 
 
 def _prompt(engine: Qwen3AsrEngine, row: int = 0) -> str:
-    """The prompt the model was given, as text, with the run of audio placeholders shortened."""
-    tok = engine.processor.tokenizer
-    text = tok.decode(engine.last_input_ids[row], skip_special_tokens=False)
-    while "<|audio_pad|><|audio_pad|>" in text:
-        text = text.replace("<|audio_pad|><|audio_pad|>", "<|audio_pad|>")
-    return text.replace(tok.pad_token, "")
+    return prompt_text(engine, "<|audio_pad|>", row)
 
 
 def test_transcribes_end_to_end_with_terms_as_context(gv, tiny_qwen3, speech):

@@ -158,3 +158,21 @@ def build_fun_asr_nano(dest: Path) -> Path:
         feature_extractor=FunAsrNanoFeatureExtractor(), tokenizer=tok, chat_template=FUN_ASR_TEMPLATE
     ).save_pretrained(dest)
     return dest
+
+
+def loaded_engine(path: Path, cls: type):
+    """The engine the CLI loaded in this process (load_engine keeps one per model and device)."""
+    from git_voice.asr.engine import load_engine
+
+    engine, _ = load_engine(str(path), "cpu")
+    assert isinstance(engine, cls)
+    return engine
+
+
+def prompt_text(engine, audio_token: str, row: int = 0) -> str:
+    """The prompt the model was given, as text, with the run of audio placeholders shortened."""
+    tok = engine.processor.tokenizer
+    text = tok.decode(engine.last_input_ids[row], skip_special_tokens=False)
+    while audio_token * 2 in text:
+        text = text.replace(audio_token * 2, audio_token)
+    return text.replace(tok.pad_token, "")
