@@ -74,6 +74,24 @@ class LeanDecoder:
 
     def __call__(self, ids: list[int]) -> Any:
         """Feed ``ids`` after what came before; the logits of the last one, shape (1, vocab)."""
+        if len(ids) > 1 and self.length:
+            raise ValueError("a multi-token call must come first in a window")
+        return self.proj_out(self._hidden(ids)[:, -1, :])
+
+    def rewind(self, length: int) -> None:
+        """Forget every position from ``length`` on (the cross-attention stays): the next
+        call continues from there. Positions before ``length`` keep their keys and values."""
+        if not 0 <= length <= self.length:
+            raise ValueError(f"cannot rewind to {length} (context holds {self.length})")
+        self.length = length
+
+    def all_logits(self, ids: list[int]) -> Any:
+        """Feed ``ids`` after what came before, at any position; the logits of every one of
+        them, shape (len(ids), vocab). Used to score a wording against the window's audio."""
+        return self.proj_out(self._hidden(ids)[0])
+
+    def _hidden(self, ids: list[int]) -> Any:
+        """The decoder's final hidden states of ``ids`` fed at the current position, (1, n, d)."""
         torch, F = self.torch, self.F
         n = len(ids)
         begin, end = self.length, self.length + n
@@ -85,16 +103,19 @@ class LeanDecoder:
         if self.embed_scale != 1.0:
             h = h * self.embed_scale
         h = h + self.positions[begin:end]
-        causal = n > 1
-        if causal and begin:
-            raise ValueError("a multi-token call must come first in a window")
+        # One token attends to the whole cache: no mask. Several tokens from the start
+        # use SDPA's causal flag; several after earlier positions need the mask spelt
+        # out (the flag aligns the triangle to the top left, not to the cache's end).
+        causal, mask = n > 1 and not begin, None
+        if n > 1 and begin:
+            mask = torch.ones(n, end, dtype=torch.bool, device=device).tril(diagonal=begin)
         for layer, (ks, vs), (kc, vc) in zip(self.layers, self._self_kv, self._cross_kv):
             attn = layer.self_attn
             x = layer.self_attn_layer_norm(h)
             q = self._split(attn.q_proj(x) * attn.scaling)
             ks[:, :, begin:end] = self._split(attn.k_proj(x))
             vs[:, :, begin:end] = self._split(attn.v_proj(x))
-            a = F.scaled_dot_product_attention(q, ks[:, :, :end], vs[:, :, :end], is_causal=causal, scale=1.0)
+            a = F.scaled_dot_product_attention(q, ks[:, :, :end], vs[:, :, :end], attn_mask=mask, is_causal=causal, scale=1.0)
             h = h + attn.out_proj(a.transpose(1, 2).reshape(1, n, -1))
 
             cross = layer.encoder_attn
@@ -106,5 +127,4 @@ class LeanDecoder:
             x = layer.final_layer_norm(h)
             h = h + layer.fc2(layer.activation_fn(layer.fc1(x)))
         self.length = end
-        h = self.layer_norm(h[:, -1, :])
-        return self.proj_out(h)
+        return self.layer_norm(h)

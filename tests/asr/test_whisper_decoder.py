@@ -110,3 +110,26 @@ def test_context_limit_is_a_clear_error(float32_model):
         decoder([0, 1])
         with pytest.raises(ValueError, match="must come first"):
             decoder([2, 3])
+
+
+def test_rewound_multi_token_call_scores_as_the_steps_did(float32_model, shared_speech):
+    """Scoring a wording after a rewind: every position's logits equal the one-step ones."""
+    import torch
+
+    model, processor = float32_model
+    encoder_out = _encoded(model, processor, load_audio(shared_speech / "jfk.flac").samples)
+    sot = model.generation_config.decoder_start_token_id
+    decoder = LeanDecoder(model)
+    tokens, logits = _lean_greedy(decoder, encoder_out, [sot], 20)
+    with torch.inference_mode():
+        decoder.rewind(6)  # keep <|startoftranscript|> and the first five tokens
+        # Feeding tokens[5:19] at positions 6.. predicts tokens[6:20] (logits[6:20]).
+        again = decoder.all_logits(tokens[5:19])
+        assert again.shape[0] == 14
+        assert float((again - torch.cat(logits[6:20])).abs().max()) < 1e-3
+        # A different word at position 6 changes what follows, not what came before.
+        decoder.rewind(6)
+        other = decoder.all_logits([tokens[5] + 1, *tokens[6:10]])
+        assert float((other[0] - logits[6][0]).abs().max()) > 1e-2
+        with pytest.raises(ValueError, match="cannot rewind"):
+            decoder.rewind(decoder.length + 1)
