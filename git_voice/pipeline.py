@@ -129,6 +129,7 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
             hotwords=term_set.written_forms(),
             beam_size=request.settings.beam_size,
             logits_processors=terms.logits_processor_factory(term_set, request.settings) if request.bias else None,
+            readings=terms.readings(term_set, request.settings) if request.bias else None,
             # The code-term machinery decides whether Whisper also gets a text prompt.
             prompt=terms.USE_PROMPT,
         )

@@ -25,6 +25,7 @@ The table is printed and written with the raw numbers to ``results.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -117,7 +118,7 @@ def espeak(text: str, cache: Path) -> Path | None:
     exe = shutil.which("espeak-ng")
     if not exe:
         return None
-    out = cache / f"espeak-{abs(hash(text)) % 10**12}.wav"
+    out = cache / f"espeak-{hashlib.sha256(text.encode()).hexdigest()[:16]}.wav"
     if not out.exists():
         subprocess.run([exe, "-v", "en-us", "-w", str(out), text], check=True, capture_output=True)
     return out
@@ -160,8 +161,8 @@ class Tally:
         }
 
 
-def transcribe(engine, samples, mode: str, term_set, settings) -> tuple[str, str, float]:
-    """One recording in one mode: (final text, raw text before snapping, seconds)."""
+def transcribe(engine, samples, mode: str, term_set, settings) -> tuple[str, str, float, list]:
+    """One recording in one mode: (final text, raw text before snapping, seconds, re-readings)."""
     from git_voice.asr.engine import DecodeOptions
     from git_voice.codeterms import pipeline as terms
 
@@ -175,12 +176,13 @@ def transcribe(engine, samples, mode: str, term_set, settings) -> tuple[str, str
             hotwords=term_set.written_forms(),
             prompt=terms.USE_PROMPT,
             logits_processors=terms.logits_processor_factory(term_set, settings),
+            readings=terms.readings(term_set, settings),
         )
     result = engine.transcribe(samples, opts)
     raw = text = " ".join(s.text for s in result.segments).strip()
     if mode == "full":
         text, _ = terms.snap_text(raw, term_set, settings)
-    return text, raw, time.perf_counter() - t0
+    return text, raw, time.perf_counter() - t0, result.rereads
 
 
 def score(tally: Tally, note: dict, hyp: str, candidates: list[str]) -> None:
@@ -220,9 +222,11 @@ def summarise(tallies: dict[str, dict[str, Tally]], notes: int, out: Path) -> di
     results = {v: {m: t.row() for m, t in modes.items()} for v, modes in tallies.items()}
     overall = {}
     for mode in MODES:
+        if not any(mode in modes for modes in tallies.values()):
+            continue
         total = Tally()
         for modes in tallies.values():
-            t = modes[mode]
+            t = modes.get(mode, Tally())
             for name in ("expected", "found", "false_terms", "notes", "errors", "ref_words", "audio", "seconds"):
                 setattr(total, name, getattr(total, name) + getattr(t, name))
         overall[mode] = total.row()
@@ -267,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="12 notes (every third), clean voice only")
     ap.add_argument("--notes", type=int, help="only the first N notes")
     ap.add_argument("--threads", type=int, default=1, help="torch CPU threads (1: no spin-waiting on a shared machine)")
+    ap.add_argument("--voices", help="comma-separated subset of clean,fast,noisy,espeak")
+    ap.add_argument("--modes", default=",".join(MODES), help="comma-separated subset of " + ",".join(MODES))
+    ap.add_argument("--mismatched", action="store_true",
+                    help="give each note the candidates of another note's change: every code term written is false")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--resnap", type=Path, help="re-snap and re-score this earlier results file instead of transcribing")
     args = ap.parse_args(argv)
@@ -284,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     from git_voice.gitops.repo import Repo
 
     torch.set_num_threads(args.threads)
+    wanted_voices = set(args.voices.split(",")) if args.voices else None
+    modes = [m for m in MODES if m in args.modes.split(",")]
     # --quick: every third note, so each language is in it.
     notes = NOTES[::3][:12] if args.quick else NOTES[: args.notes or len(NOTES)]
     engine, _ = load_engine(None, "cpu")
@@ -293,17 +303,21 @@ def main(argv: list[str] | None = None) -> int:
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n, note in enumerate(notes):
-            repo = Repo.discover(make_repo(Path(tmp) / f"note{n}", note))
+            # --mismatched: a change about something else (seven notes on: another project).
+            change = notes[(n + 7) % len(notes)] if args.mismatched else note
+            repo = Repo.discover(make_repo(Path(tmp) / f"note{n}", change))
             term_set = terms.collect((), lambda: candidates.from_range(repo, "HEAD"))
             for voice, wav in voices(spoken_text(note["say"]), n, args.quick, cache).items():
+                if wanted_voices and voice not in wanted_voices:
+                    continue
                 audio = load_audio(wav)
-                for mode in MODES:
-                    hyp, raw, secs = transcribe(engine, audio.samples, mode, term_set, settings)
+                for mode in modes:
+                    hyp, raw, secs, rereads = transcribe(engine, audio.samples, mode, term_set, settings)
                     t = tallies.setdefault(voice, {}).setdefault(mode, Tally())
                     score(t, note, hyp, term_set.written_forms())
                     t.audio += audio.duration
                     t.seconds += secs
-                    t.examples.append({"note": n, "hyp": hyp, "raw": raw, "seconds": round(secs, 2)})
+                    t.examples.append({"note": n, "hyp": hyp, "raw": raw, "seconds": round(secs, 2), "rereads": rereads})
                     print(f"[{n:2d} {voice:6} {mode:6}] {hyp}", file=sys.stderr, flush=True)
             results = summarise(tallies, n + 1, args.out)  # partial results survive an interrupted run
     print(table(results))

@@ -79,6 +79,19 @@ class Transcript:
         )
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Other wordings of one span of a segment's text (``start``/``end``: character
+    offsets), which an engine that can score text against audio checks: a wording whose
+    log-probability given the audio is at most ``margin`` nats below that of what the
+    model wrote replaces it."""
+
+    start: int
+    end: int
+    texts: tuple[str, ...]
+    margin: float = 0.0
+
+
 @dataclass
 class DecodeOptions:
     """What a caller may ask of any engine."""
@@ -92,6 +105,10 @@ class DecodeOptions:
     logits_processors: Callable[[Any], list] | None = None
     beam_size: int = 1
     prompt: bool = True
+    # Given a segment's text, the spans worth re-reading and their other wordings
+    # (the code terms' spoken forms, see ``codeterms.reread``). Whisper's greedy
+    # decoding scores each against the window's audio; other paths ignore them.
+    readings: Callable[[str], Sequence[Reading]] | None = None
     progress: Callable[[str], None] | None = None
 
 
@@ -102,6 +119,9 @@ class EngineResult:
     # The code terms the model was actually given, when the engine kept only some
     # of ``DecodeOptions.hotwords`` (None: all of them, or the engine does not say).
     hotwords: list[str] | None = None
+    # What re-reading did, one entry per span scored: {"heard", "read", "gain", "kept"}
+    # (``gain``: log-probability of the wording minus that of what was heard, in nats).
+    rereads: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Engine(ABC):

@@ -156,6 +156,7 @@ class Transcriber:
             hotwords=term_set.written_forms(),
             beam_size=self.settings.beam_size,
             logits_processors=terms.logits_processor_factory(term_set, self.settings) if hotwords else None,
+            readings=terms.readings(term_set, self.settings) if hotwords else None,
             prompt=getattr(terms, "USE_PROMPT", True),
         )
         with self.lock:

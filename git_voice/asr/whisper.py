@@ -52,6 +52,8 @@ WINDOW_SAMPLES = 30 * SAMPLE_RATE
 # Whisper keeps at most half its 448-token context for the prompt (FIELD_NOTES 3).
 MAX_PROMPT_TOKENS = 223
 FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Temperature fallback samples from this seed on every call (see ``WhisperEngine._seeded``).
+FALLBACK_SEED = 0
 # transformers measures the compression ratio on token ids, not text: its docs
 # recommend 1.35 where OpenAI's text-based threshold is 2.4.
 COMPRESSION_RATIO_THRESHOLD = 1.35
@@ -59,6 +61,8 @@ LOGPROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
 # Seconds per timestamp token (two feature frames of 10 ms).
 TIMESTAMP_SECONDS = 0.02
+# Re-reading (see ``WhisperEngine._reread``): only this many spans of a segment are scored.
+MAX_READINGS_PER_SEGMENT = 8
 # What the model computes in on CPU (see compute_type_for and _apply_compute_type).
 COMPUTE_TYPES = ("auto", "float32", "int8", "mixed")
 COMPUTE_TYPE_ENV = "GIT_VOICE_COMPUTE_TYPE"
@@ -337,16 +341,30 @@ class WhisperEngine(Engine):
         out = None
         if self._fast_path_applies(options):
             with self.torch.inference_mode():
-                out = self._greedy(feats["input_features"], kwargs.get("prompt_ids"), processors or [])
+                out = self._greedy(feats["input_features"], kwargs.get("prompt_ids"), processors or [], options.readings)
         if out is None:
             # Beam search, long-form, multilingual, or a window the fast path hands back
             # (temperature fallback, no end of text): transformers' generate, whole.
             if processors is not None:
                 kwargs["logits_processor"] = processors
-            with window_threads(self.fixed_threads), self.torch.inference_mode():
+            with window_threads(self.fixed_threads), self.torch.inference_mode(), self._seeded():
                 out = self.model.generate(**feats, **kwargs)
+                if options.readings is not None and isinstance(out, dict) and out.get("segments"):
+                    out["rereads"] = self._reread_decoded(feats["input_features"], out["segments"][0], options.readings)
         segments = self._segments(out)
-        return EngineResult(segments=segments, language=language)
+        rereads = out.get("rereads", []) if isinstance(out, dict) else []
+        return EngineResult(segments=segments, language=language, rereads=rereads)
+
+    @contextlib.contextmanager
+    def _seeded(self) -> Iterator[None]:
+        """The same random numbers for every call: temperature fallback samples, and the
+        same recording should give the same transcript each time. The caller's random
+        state is put back afterwards."""
+        torch = self.torch
+        devices = [torch.device(self.device).index or 0] if self.device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(FALLBACK_SEED)
+            yield
 
     # ------------------------------------------------------- greedy fast path
 
@@ -405,7 +423,7 @@ class WhisperEngine(Engine):
 
         model._retrieve_logit_processors = retrieve
 
-    def _greedy(self, features: Any, prompt_ids: Any | None, processors: list) -> dict | None:
+    def _greedy(self, features: Any, prompt_ids: Any | None, processors: list, readings: Any = None) -> dict | None:
         """Greedy decoding at temperature 0, window after window, the way ``generate`` does it.
 
         Each 30 s window gets the same decoder input as in ``generate`` (the
@@ -420,13 +438,16 @@ class WhisperEngine(Engine):
         whenever ``generate`` would go on differently (a check fails, or no end of
         text within the length limit): the caller then runs ``generate`` over the
         whole input, which falls back in temperature.
+
+        With ``readings`` (see ``DecodeOptions.readings``), each window's segments
+        are re-read before the next window starts (:meth:`_reread`).
         """
         torch = self.torch
         model = self.model
         total = features.shape[-1]
         window = self.processor.feature_extractor.nb_max_frames  # 3000 frames: 30 s
         half_context = model.config.max_target_positions // 2 - 1
-        seek, segments = 0, []
+        seek, segments, rereads = 0, [], []
         while seek < total:
             frames = min(total - seek, window)
             piece = features[:, :, seek:seek + frames]
@@ -452,9 +473,12 @@ class WhisperEngine(Engine):
             if seq is None:
                 return None
             found, advance = self._window_segments(seq, seek * TIMESTAMP_SECONDS / 2, frames)
+            if readings is not None:
+                with window_threads(self.fixed_threads):
+                    rereads += self._reread(found, prefix + seq.tolist(), begin, readings)
             segments += found
             seek += advance
-        return {"segments": [segments]}
+        return {"segments": [segments], "rereads": rereads}
 
     def _greedy_loop(self, encoder_out: Any, prefix: list[int], begin: int, max_length: int, processors: list) -> Any | None:
         """One window's tokens after ``prefix`` (end of text dropped), or None where generate would differ."""
@@ -491,6 +515,118 @@ class WhisperEngine(Engine):
         if sum(chosen_logprobs) / len(chosen_logprobs) < LOGPROB_THRESHOLD:
             return None
         return seq[:-1]
+
+    def _reread(self, found: list[dict], tokens: list[int], begin: int, readings: Any) -> list[dict]:
+        """Score other wordings of spans of this window's segments against its audio; keep
+        those the audio supports about as well as what was decoded.
+
+        ``tokens`` are the window's decoder input and output (``begin``: where the
+        output starts), all still in the lean decoder's cache. A wording's score is
+        the log-probability of its tokens and of the segment's closing timestamp
+        after the unchanged text before it; what was heard is scored the same way,
+        and a wording whose score is at most the reading's ``margin`` below replaces
+        it (the best one per span; spans that overlap, the best first). The decoder
+        scores the heard tokens once from the earliest change, then each wording from
+        the latest change back, so each pass only overwrites positions no later pass
+        reads. Segments changed get the wording's tokens (and so does the context of
+        the next window).
+        """
+        torch, lean, tok = self.torch, self.lean, self.processor.tokenizer
+        jobs, offset = [], begin
+        for seg in found:
+            toks = seg["tokens"].tolist()
+            text_at = [i for i, t in enumerate(toks) if t < self._eos]
+            if text_at:
+                a, b = text_at[0], text_at[-1] + 1
+                heard, tail = toks[a:b], toks[b:]
+                text = tok.decode(heard)
+                for reading in list(readings(text))[:MAX_READINGS_PER_SEGMENT]:
+                    for wording in reading.texts:
+                        new = tok.encode(text[: reading.start] + wording + text[reading.end :], add_special_tokens=False)
+                        same = 0
+                        while same < min(len(new), len(heard)) and new[same] == heard[same]:
+                            same += 1
+                        if new == heard or offset + a + same < 1:
+                            continue
+                        jobs.append({"seg": seg, "reading": reading, "text": text, "wording": wording,
+                                     "at": offset + a + same, "new": new[same:] + tail, "old": len(heard) - same + len(tail),
+                                     "changed": len(new) - same,
+                                     "parts": (toks[:a], new, tail)})
+            offset += len(toks)
+        if not jobs:
+            return []
+        first = min(j["at"] for j in jobs)
+        end = max(j["at"] + j["old"] for j in jobs)
+
+        def logprobs(at: int, ids: list[int]) -> list[float]:
+            """Log-probabilities of ``ids`` at positions ``at``.., after ``tokens[:at]``."""
+            lean.rewind(at - 1)
+            scores = lean.all_logits([tokens[at - 1], *ids[:-1]]).to(torch.float32) + self._suppress_bias
+            picked = torch.log_softmax(scores, dim=-1)[torch.arange(len(ids)), torch.tensor(ids)]
+            return picked.tolist()
+
+        heard_lp = logprobs(first, tokens[first:end])
+        for job in sorted(jobs, key=lambda j: -j["at"]):
+            old = sum(heard_lp[job["at"] - first : job["at"] - first + job["old"]])
+            job["gain"] = sum(logprobs(job["at"], job["new"])) - old
+        report, best = [], {}
+        for job in jobs:
+            key = (id(job["seg"]), job["reading"])
+            if key not in best or job["gain"] > best[key]["gain"]:
+                best[key] = job
+        taken: dict[int, list[tuple[int, int]]] = {}
+        for job in sorted(best.values(), key=lambda j: -j["gain"]):
+            r = job["reading"]
+            spans = taken.setdefault(id(job["seg"]), [])
+            keep = job["gain"] >= -r.margin and all(r.end <= s or r.start >= e for s, e in spans)
+            report.append({"heard": job["text"][r.start : r.end], "read": job["wording"],
+                           "gain": round(job["gain"], 2), "tokens": job["changed"], "kept": keep})
+            if keep:
+                spans.append((r.start, r.end))
+                job["seg"].setdefault("kept", []).append(job)
+        for seg in found:
+            kept = seg.pop("kept", None)
+            if kept:
+                text = kept[0]["text"]
+                for job in sorted(kept, key=lambda j: -j["reading"].start):
+                    text = text[: job["reading"].start] + job["wording"] + text[job["reading"].end :]
+                head, _, tail = kept[0]["parts"]
+                seg["tokens"] = torch.tensor(head + tok.encode(text, add_special_tokens=False) + tail)
+        return report
+
+    def _reread_decoded(self, features: Any, segments: list[dict], readings: Any) -> list[dict]:
+        """Re-read what ``generate`` decoded (beam search, temperature fallback), window by window.
+
+        ``generate`` keeps no encoder output, so the segments are grouped into 30 s
+        windows from the first one's start, each window is encoded again, and its
+        segments are laid out as a decoder sequence (``<|startoftranscript|>``, then
+        each segment's text between its start and end timestamps, relative to the
+        window) for :meth:`_reread` to score. Only the segments' text tokens change.
+        """
+        torch, lean = self.torch, self.lean
+        window = self.processor.feature_extractor.nb_max_frames
+        report, i = [], 0
+        while i < len(segments):
+            start = float(segments[i]["start"])
+            group = [seg for seg in segments[i:] if float(seg["end"]) - start <= window * 0.01 - 0.1] or [segments[i]]
+            i += len(group)
+            seek = int(round(start * 100))
+            piece = features[:, :, seek : seek + window]
+            if piece.shape[-1] < window:
+                piece = torch.nn.functional.pad(piece, (0, window - piece.shape[-1]))
+            stamp = lambda t: self._ts_begin + min(1500, max(0, int(round((float(t) - start) / TIMESTAMP_SECONDS))))  # noqa: E731
+            laid = []
+            for seg in group:
+                text = [t for t in seg["tokens"].tolist() if t < self._eos]
+                laid.append({"tokens": torch.tensor([stamp(seg["start"]), *text, stamp(seg["end"])]), "source": seg})
+            tokens = [self._sot] + [t for seg in laid for t in seg["tokens"].tolist()]
+            encoder_out = self.model.model.encoder(piece).last_hidden_state
+            lean.start(encoder_out)
+            lean(tokens[:-1])
+            report += self._reread(laid, tokens, 1, readings)
+            for seg in laid:
+                seg["source"]["tokens"] = seg["tokens"]  # timestamps aside, only text is read from them
+        return report
 
     def _timestamp_rules(self, generated: list[int], scores: Any) -> Any:
         """transformers' WhisperTimeStampLogitsProcessor for one row."""

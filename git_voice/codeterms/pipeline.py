@@ -3,7 +3,8 @@
 ``git_voice.pipeline`` calls, in order: :func:`collect` (extra terms and the
 change's candidates → a :class:`TermSet`), :meth:`TermSet.written_forms` (the
 prompt and the JSON ``hotwords``), :func:`logits_processor_factory` (biased
-decoding for Whisper) and :func:`snap_text` (spoken spans → code form).
+decoding for Whisper), :func:`readings` (spans Whisper re-reads against the
+audio) and :func:`snap_text` (spoken spans → code form).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class TermSet:
 
     candidates: list[Candidate] = field(default_factory=list)
     _snapper: Any = field(default=None, repr=False, compare=False)
+    _rereader: Any = field(default=None, repr=False, compare=False)
     # Bias processors built per (tokenizer, strength): building tokenizes every
     # form, which would otherwise be paid again for each file.
     _processors: dict = field(default_factory=dict, repr=False, compare=False)
@@ -44,6 +46,20 @@ class TermSet:
 
             self._snapper = Snapper(self.written_forms(), {c.term: c.kind for c in self.candidates})
         return self._snapper
+
+
+def readings(terms: TermSet, settings: Any) -> Callable[[str], list] | None:
+    """What to re-read in a decoded segment (``DecodeOptions.readings``, see :mod:`.reread`).
+
+    None when there is nothing to bias toward; built once per term set (and strength).
+    """
+    if not terms.candidates or _strength(settings) <= 0:
+        return None
+    if terms._rereader is None:
+        from .reread import Rereader
+
+        terms._rereader = Rereader(terms.written_forms(), _strength(settings))
+    return terms._rereader
 
 
 def collect(

@@ -164,7 +164,8 @@ def test_ordinary_words_stay_as_spoken(gv, speech, bundled_model, change_repo):
 
 
 def test_human_recordings_unchanged_by_biasing(shared_speech, bundled_model):
-    """Long-form (35 s, two windows) and short real speech: identical with and without bias."""
+    """Long-form (35 s, two windows) and short real speech: identical with and without bias
+    (biased decoding, re-reading and snapping all on)."""
     from git_voice.asr.engine import DecodeOptions, load_engine
     from git_voice.audio.load import load_audio
 
@@ -175,7 +176,10 @@ def test_human_recordings_unchanged_by_biasing(shared_speech, bundled_model):
         samples = load_audio(shared_speech / name).samples
         plain = " ".join(s.text for s in engine.transcribe(samples, DecodeOptions()).segments)
         biased = " ".join(
-            s.text for s in engine.transcribe(samples, DecodeOptions(prompt=terms.USE_PROMPT, hotwords=term_set.written_forms(), logits_processors=factory)).segments
+            s.text for s in engine.transcribe(samples, DecodeOptions(
+                prompt=terms.USE_PROMPT, hotwords=term_set.written_forms(), logits_processors=factory,
+                readings=terms.readings(term_set, Settings()),
+            )).segments
         )
         snapped, rewrites = terms.snap_text(biased, term_set, Settings())
         assert normalise(snapped) == normalise(plain) and not rewrites, name
