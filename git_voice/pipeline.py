@@ -155,6 +155,7 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
                 segments=result.segments,
                 hotwords=result.hotwords if result.hotwords is not None else term_set.written_forms(),
                 rewrites=rewrites,
+                rereads=[{k: r[k] for k in ("heard", "read", "gain")} for r in result.rereads if r.get("kept")],
                 timings={"load": load_seconds, "transcribe": time.perf_counter() - t0},
                 source=audio.source,
                 raw_text=raw,

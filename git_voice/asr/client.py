@@ -237,7 +237,8 @@ class RemoteEngine:
         segs = [s for s in segs if s.text]
         if not segs and str(reply.get("text", "")).strip():
             segs = [Segment(0.0, 0.0, str(reply["text"]).strip())]
-        return EngineResult(segments=segs, language=reply.get("language"))
+        rereads = [r for r in reply.get("rereads") or [] if isinstance(r, dict)]
+        return EngineResult(segments=segs, language=reply.get("language"), rereads=rereads)
 
 
 def _error_message(data: bytes) -> str:

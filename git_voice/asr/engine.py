@@ -47,6 +47,9 @@ class Transcript:
     segments: list[Segment] = field(default_factory=list)
     hotwords: list[str] = field(default_factory=list)
     rewrites: list[Rewrite] = field(default_factory=list)
+    # Spans the model re-read as a code term's wording, the audio agreeing:
+    # {"heard", "read", "gain"} (see ``EngineResult.rereads``); ``raw_text`` has them.
+    rereads: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     source: str | None = None
     raw_text: str | None = None  # before code-term snapping
@@ -61,6 +64,7 @@ class Transcript:
             "segments": [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text} for s in self.segments],
             "hotwords": list(self.hotwords),
             "rewrites": [r.to_dict() for r in self.rewrites],
+            "rereads": [dict(r) for r in self.rereads],
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -75,6 +79,7 @@ class Transcript:
             segments=[Segment(float(s["start"]), float(s["end"]), s["text"]) for s in d.get("segments", [])],
             hotwords=list(d.get("hotwords", [])),
             rewrites=[Rewrite(r["from"], r["to"], int(r["start"]), int(r["end"])) for r in d.get("rewrites", [])],
+            rereads=[dict(r) for r in d.get("rereads", [])],
             timings=dict(d.get("timings", {})),
         )
 

@@ -171,6 +171,7 @@ class Transcriber:
             "model": self.engine.name,
             "device": self.engine.device,
             "segments": [{"id": i, "start": s.start, "end": s.end, "text": s.text} for i, s in enumerate(result.segments)],
+            "rereads": result.rereads,
         }
 
 

@@ -61,8 +61,10 @@ LOGPROB_THRESHOLD = -1.0
 NO_SPEECH_THRESHOLD = 0.6
 # Seconds per timestamp token (two feature frames of 10 ms).
 TIMESTAMP_SECONDS = 0.02
-# Re-reading (see ``WhisperEngine._reread``): only this many spans of a segment are scored.
+# Re-reading (see ``WhisperEngine._reread``): only this many spans of a segment are
+# scored, each over the tokens that differ and this many tokens of what follows.
 MAX_READINGS_PER_SEGMENT = 8
+REREAD_CONTEXT = 4
 # What the model computes in on CPU (see compute_type_for and _apply_compute_type).
 COMPUTE_TYPES = ("auto", "float32", "int8", "mixed")
 COMPUTE_TYPE_ENV = "GIT_VOICE_COMPUTE_TYPE"
@@ -522,14 +524,14 @@ class WhisperEngine(Engine):
 
         ``tokens`` are the window's decoder input and output (``begin``: where the
         output starts), all still in the lean decoder's cache. A wording's score is
-        the log-probability of its tokens and of the segment's closing timestamp
-        after the unchanged text before it; what was heard is scored the same way,
+        the log-probability of its tokens and of the next ``REREAD_CONTEXT`` tokens
+        (with the segment's closing timestamp, if among them) after the unchanged
+        text before it; what was heard is scored the same way,
         and a wording whose score is at most the reading's ``margin`` below replaces
-        it (the best one per span; spans that overlap, the best first). The decoder
-        scores the heard tokens once from the earliest change, then each wording from
-        the latest change back, so each pass only overwrites positions no later pass
-        reads. Segments changed get the wording's tokens (and so does the context of
-        the next window).
+        it (the best one per span; spans that overlap, the best first). What was
+        heard and every wording are scored in one batched decoder pass from the
+        earliest change, with logits only where a score needs them. Segments changed
+        get the wording's tokens (and so does the context of the next window).
         """
         torch, lean, tok = self.torch, self.lean, self.processor.tokenizer
         jobs, offset = [], begin
@@ -546,29 +548,41 @@ class WhisperEngine(Engine):
                         same = 0
                         while same < min(len(new), len(heard)) and new[same] == heard[same]:
                             same += 1
-                        if new == heard or offset + a + same < 1:
+                        if new == heard or offset + a + same < 2:
                             continue
+                        # Scored: the tokens that differ, then up to REREAD_CONTEXT of the
+                        # text after them (and the closing timestamp, when that is reached).
+                        after = 0
+                        while after < min(len(new), len(heard)) - same and new[-1 - after] == heard[-1 - after]:
+                            after += 1
+                        keep_after = min(after, REREAD_CONTEXT)
+                        closing = tail if after <= REREAD_CONTEXT else []
                         jobs.append({"seg": seg, "reading": reading, "text": text, "wording": wording,
-                                     "at": offset + a + same, "new": new[same:] + tail, "old": len(heard) - same + len(tail),
-                                     "changed": len(new) - same,
-                                     "parts": (toks[:a], new, tail)})
+                                     "at": offset + a + same,
+                                     "new": new[same : len(new) - after + keep_after] + closing,
+                                     "old": len(heard) - after + keep_after - same + len(closing),
+                                     "parts": (toks[:a], tail)})
             offset += len(toks)
         if not jobs:
             return []
+        # One batched pass from the earliest change: what was heard, then each wording.
         first = min(j["at"] for j in jobs)
         end = max(j["at"] + j["old"] for j in jobs)
-
-        def logprobs(at: int, ids: list[int]) -> list[float]:
-            """Log-probabilities of ``ids`` at positions ``at``.., after ``tokens[:at]``."""
-            lean.rewind(at - 1)
-            scores = lean.all_logits([tokens[at - 1], *ids[:-1]]).to(torch.float32) + self._suppress_bias
-            picked = torch.log_softmax(scores, dim=-1)[torch.arange(len(ids)), torch.tensor(ids)]
-            return picked.tolist()
-
-        heard_lp = logprobs(first, tokens[first:end])
-        for job in sorted(jobs, key=lambda j: -j["at"]):
-            old = sum(heard_lp[job["at"] - first : job["at"] - first + job["old"]])
-            job["gain"] = sum(logprobs(job["at"], job["new"])) - old
+        rows = [tokens[first - 1 : end - 1]] + [tokens[first - 1 : j["at"]] + j["new"][:-1] for j in jobs]
+        hidden = lean.continuations(rows, first - 1)
+        # Row r's hidden state at index i predicts the token at position first + i.
+        heard_at = sorted({j["at"] - first + i for j in jobs for i in range(j["old"])})
+        picks = [(0, i, tokens[first + i]) for i in heard_at]
+        for r, j in enumerate(jobs, 1):
+            picks += [(r, j["at"] - first + i, t) for i, t in enumerate(j["new"])]
+        at_rows, at_cols, targets = (torch.tensor(x) for x in zip(*picks))
+        scores = lean.logits(hidden[at_rows, at_cols]).to(torch.float32)
+        logprobs = (scores.gather(1, targets[:, None])[:, 0] - scores.logsumexp(dim=-1)).tolist()
+        heard_lp = dict(zip(heard_at, logprobs))
+        k = len(heard_at)
+        for j in jobs:
+            j["gain"] = sum(logprobs[k : k + len(j["new"])]) - sum(heard_lp[j["at"] - first + i] for i in range(j["old"]))
+            k += len(j["new"])
         report, best = [], {}
         for job in jobs:
             key = (id(job["seg"]), job["reading"])
@@ -580,7 +594,7 @@ class WhisperEngine(Engine):
             spans = taken.setdefault(id(job["seg"]), [])
             keep = job["gain"] >= -r.margin and all(r.end <= s or r.start >= e for s, e in spans)
             report.append({"heard": job["text"][r.start : r.end], "read": job["wording"],
-                           "gain": round(job["gain"], 2), "tokens": job["changed"], "kept": keep})
+                           "gain": round(job["gain"], 2), "kept": keep})
             if keep:
                 spans.append((r.start, r.end))
                 job["seg"].setdefault("kept", []).append(job)
@@ -590,7 +604,7 @@ class WhisperEngine(Engine):
                 text = kept[0]["text"]
                 for job in sorted(kept, key=lambda j: -j["reading"].start):
                     text = text[: job["reading"].start] + job["wording"] + text[job["reading"].end :]
-                head, _, tail = kept[0]["parts"]
+                head, tail = kept[0]["parts"]
                 seg["tokens"] = torch.tensor(head + tok.encode(text, add_special_tokens=False) + tail)
         return report
 

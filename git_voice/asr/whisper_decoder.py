@@ -48,8 +48,8 @@ class LeanDecoder:
         self.length = 0
 
     def _split(self, x: Any) -> Any:
-        """(1, n, d) to (1, heads, n, head_dim)."""
-        return x.view(1, -1, self.heads, self.head_dim).transpose(1, 2)
+        """(batch, n, d) to (batch, heads, n, head_dim)."""
+        return x.view(x.shape[0], -1, self.heads, self.head_dim).transpose(1, 2)
 
     def start(self, encoder_out: Any) -> None:
         """Project the encoder output for every layer's cross-attention; empty the cache."""
@@ -76,55 +76,71 @@ class LeanDecoder:
         """Feed ``ids`` after what came before; the logits of the last one, shape (1, vocab)."""
         if len(ids) > 1 and self.length:
             raise ValueError("a multi-token call must come first in a window")
-        return self.proj_out(self._hidden(ids)[:, -1, :])
+        if self.length + len(ids) > self.max_positions:
+            raise ValueError(f"decoder context full ({self.length + len(ids)} > {self.max_positions})")
+        h = self._layers(self.torch.tensor([ids], device=self.positions.device), self.length, keep=True)
+        self.length += len(ids)
+        return self.proj_out(h[:, -1, :])
 
-    def rewind(self, length: int) -> None:
-        """Forget every position from ``length`` on (the cross-attention stays): the next
-        call continues from there. Positions before ``length`` keep their keys and values."""
-        if not 0 <= length <= self.length:
-            raise ValueError(f"cannot rewind to {length} (context holds {self.length})")
-        self.length = length
+    def continuations(self, rows: list[list[int]], start: int) -> Any:
+        """Final hidden states of several continuations of the cached context at once.
 
-    def all_logits(self, ids: list[int]) -> Any:
-        """Feed ``ids`` after what came before, at any position; the logits of every one of
-        them, shape (len(ids), vocab). Used to score a wording against the window's audio."""
-        return self.proj_out(self._hidden(ids)[0])
+        Each row of ``rows`` is fed from position ``start`` on, after the cache's
+        positions before ``start``; the cache itself is left as it is. Rows may differ
+        in length (shorter ones are padded at the end, which no real position attends
+        to). Returns shape (len(rows), longest row, d): :meth:`logits` of a position
+        gives what comes after it. One batched pass, so scoring several wordings costs
+        little more than one: the weights are read once.
+        """
+        n = max((len(r) for r in rows), default=0)
+        if not n or not 0 < start <= self.length or start + n > self.max_positions:
+            raise ValueError(f"cannot continue {n} tokens from {start} (context holds {self.length})")
+        ids = self.torch.tensor([r + [r[-1]] * (n - len(r)) for r in rows], device=self.positions.device)
+        return self._layers(ids, start, keep=False)
 
-    def _hidden(self, ids: list[int]) -> Any:
-        """The decoder's final hidden states of ``ids`` fed at the current position, (1, n, d)."""
+    def logits(self, hidden: Any) -> Any:
+        """The vocabulary logits of hidden states from :meth:`continuations`."""
+        return self.proj_out(hidden)
+
+    def _layers(self, ids: Any, begin: int, keep: bool) -> Any:
+        """The final hidden states of token rows ``ids`` (batch, n) at positions ``begin``...
+
+        ``keep``: one row, written into the cache (a one-token step attends to the
+        whole cache, so it needs no mask; several tokens come first in a window and
+        use SDPA's causal flag). Otherwise the rows attend to the cache's first
+        ``begin`` positions and to themselves, through a mask, and nothing is written.
+        """
         torch, F = self.torch, self.F
-        n = len(ids)
-        begin, end = self.length, self.length + n
-        if end > self.max_positions:
-            raise ValueError(f"decoder context full ({end} > {self.max_positions})")
-        device = self.positions.device
-        tokens = torch.tensor([ids], device=device)
-        h = self.embed_tokens(tokens)
+        batch, n = ids.shape
+        end = begin + n
+        h = self.embed_tokens(ids)
         if self.embed_scale != 1.0:
             h = h * self.embed_scale
         h = h + self.positions[begin:end]
-        # One token attends to the whole cache: no mask. Several tokens from the start
-        # use SDPA's causal flag; several after earlier positions need the mask spelt
-        # out (the flag aligns the triangle to the top left, not to the cache's end).
-        causal, mask = n > 1 and not begin, None
-        if n > 1 and begin:
-            mask = torch.ones(n, end, dtype=torch.bool, device=device).tril(diagonal=begin)
+        causal = keep and n > 1
+        mask = None if keep else torch.ones(n, end, dtype=torch.bool, device=ids.device).tril(diagonal=begin)
         for layer, (ks, vs), (kc, vc) in zip(self.layers, self._self_kv, self._cross_kv):
             attn = layer.self_attn
             x = layer.self_attn_layer_norm(h)
             q = self._split(attn.q_proj(x) * attn.scaling)
-            ks[:, :, begin:end] = self._split(attn.k_proj(x))
-            vs[:, :, begin:end] = self._split(attn.v_proj(x))
-            a = F.scaled_dot_product_attention(q, ks[:, :, :end], vs[:, :, :end], attn_mask=mask, is_causal=causal, scale=1.0)
-            h = h + attn.out_proj(a.transpose(1, 2).reshape(1, n, -1))
+            if keep:
+                ks[:, :, begin:end] = self._split(attn.k_proj(x))
+                vs[:, :, begin:end] = self._split(attn.v_proj(x))
+                k, v = ks[:, :, :end], vs[:, :, :end]
+            else:
+                k = torch.cat([ks[:, :, :begin].expand(batch, -1, -1, -1), self._split(attn.k_proj(x))], dim=2)
+                v = torch.cat([vs[:, :, :begin].expand(batch, -1, -1, -1), self._split(attn.v_proj(x))], dim=2)
+            a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal, scale=1.0)
+            h = h + attn.out_proj(a.transpose(1, 2).reshape(batch, n, -1))
 
             cross = layer.encoder_attn
             x = layer.encoder_attn_layer_norm(h)
             q = self._split(cross.q_proj(x) * cross.scaling)
+            if batch > 1:
+                kc, vc = kc.expand(batch, -1, -1, -1), vc.expand(batch, -1, -1, -1)
             a = F.scaled_dot_product_attention(q.to(kc.dtype), kc, vc, scale=1.0).to(h.dtype)
-            h = h + cross.out_proj(a.transpose(1, 2).reshape(1, n, -1))
+            h = h + cross.out_proj(a.transpose(1, 2).reshape(batch, n, -1))
 
             x = layer.final_layer_norm(h)
             h = h + layer.fc2(layer.activation_fn(layer.fc1(x)))
-        self.length = end
         return self.layer_norm(h)

@@ -73,11 +73,19 @@ def everyday_words(threshold: float) -> frozenset[str] | None:
 
 
 def is_everyday(word: str, threshold: float) -> bool:
-    """True when ``word`` (any case) is at least that common; False without wordfreq."""
-    w = word.lower()
-    if w.isascii() and w.isalpha():
+    """True when ``word`` (any case) is at least that common; False without wordfreq.
+
+    A word with a digit is a number or a code, never everyday English; a word with an
+    apostrophe ("header's", "don't") is as common as the letters before it. Both are
+    answered from the cached list, like plain words.
+    """
+    w = word.lower().replace("\u2019", "'")
+    if any(c.isdigit() for c in w):
+        return False
+    stem = w.split("'")[0] if "'" in w else w
+    if stem.isascii() and stem.isalpha():
         words = everyday_words(threshold)
-        return words is not None and w in words
+        return words is not None and stem in words
     try:
         from wordfreq import zipf_frequency
     except ImportError:

@@ -20,7 +20,8 @@ def transcribe(audio, model, device, language, hotwords, hotwords_from, no_bias,
     """Transcribe AUDIO file(s) on this machine and print the result.
 
     JSON output (one object per file, a list for several) is a stable interface:
-    text, language, duration, model, device, segments, hotwords, rewrites, timings.
+    text, language, duration, model, device, segments, hotwords, rewrites, rereads,
+    timings.
     """
     from .. import formats, pipeline
     from ..config import load_settings

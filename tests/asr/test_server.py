@@ -268,3 +268,20 @@ def test_model_thread_passes_errors_back():
     assert len(box) == 1 and "not a number" in str(box[0])
     with pytest.raises(RuntimeError, match="stopping"):
         model_thread.call(int, "1")
+
+
+def test_served_transcripts_are_re_read_as_in_process(bundled_model, speech, short_dir):
+    """Code terms travel to the server, which biases and re-reads as in-process and
+    sends back what it re-read."""
+    audio = speech("Debounce supports max wait and the leading option.")
+
+    def run(server: str):
+        request = pipeline.Request(settings=Settings(server=server), hotwords=("maxWait",), progress=None)
+        return pipeline.transcribe_files([audio], request)[0]
+
+    local = run("off")
+    with running(client.Address("unix", path=str(short_dir / "r.sock"))) as addr:
+        served = run(str(addr))
+    assert "maxWait" in served.text and served.text == local.text
+    assert served.rereads == local.rereads
+    assert all(set(r) == {"heard", "read", "gain"} for r in served.rereads)

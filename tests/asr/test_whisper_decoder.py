@@ -112,8 +112,10 @@ def test_context_limit_is_a_clear_error(float32_model):
             decoder([2, 3])
 
 
-def test_rewound_multi_token_call_scores_as_the_steps_did(float32_model, shared_speech):
-    """Scoring a wording after a rewind: every position's logits equal the one-step ones."""
+def test_continuations_score_as_the_steps_did(float32_model, shared_speech):
+    """Several continuations of the cache in one batch: each position's logits equal the
+    one-step ones, rows of different lengths and contents do not disturb each other, and
+    the cache is left as it was."""
     import torch
 
     model, processor = float32_model
@@ -121,15 +123,20 @@ def test_rewound_multi_token_call_scores_as_the_steps_did(float32_model, shared_
     sot = model.generation_config.decoder_start_token_id
     decoder = LeanDecoder(model)
     tokens, logits = _lean_greedy(decoder, encoder_out, [sot], 20)
+    length = decoder.length
+    cache = [(k[:, :, :length].clone(), v[:, :, :length].clone()) for k, v in decoder._self_kv]
     with torch.inference_mode():
-        decoder.rewind(6)  # keep <|startoftranscript|> and the first five tokens
-        # Feeding tokens[5:19] at positions 6.. predicts tokens[6:20] (logits[6:20]).
-        again = decoder.all_logits(tokens[5:19])
-        assert again.shape[0] == 14
-        assert float((again - torch.cat(logits[6:20])).abs().max()) < 1e-3
-        # A different word at position 6 changes what follows, not what came before.
-        decoder.rewind(6)
-        other = decoder.all_logits([tokens[5] + 1, *tokens[6:10]])
+        # Position 6 onwards: tokens[5] is fed at position 6 and predicts tokens[6].
+        rows = [tokens[5:19], [tokens[5] + 1, *tokens[6:10]], tokens[5:9]]
+        hidden = decoder.continuations(rows, 6)
+        assert hidden.shape[:2] == (3, 14) and decoder.length == length
+        same = decoder.logits(hidden[0])
+        assert float((same - torch.cat(logits[6:20])).abs().max()) < 1e-3
+        assert float((decoder.logits(hidden[2, :4]) - torch.cat(logits[6:10])).abs().max()) < 1e-3
+        # A different word at position 6 changes what follows it, not what came before.
+        other = decoder.logits(hidden[1])
         assert float((other[0] - logits[6][0]).abs().max()) > 1e-2
-        with pytest.raises(ValueError, match="cannot rewind"):
-            decoder.rewind(decoder.length + 1)
+        assert all(torch.equal(k[:, :, :length], k0) and torch.equal(v[:, :, :length], v0)
+                   for (k, v), (k0, v0) in zip(decoder._self_kv, cache))
+        with pytest.raises(ValueError, match="cannot continue"):
+            decoder.continuations([[1, 2]], decoder.length + 1)
