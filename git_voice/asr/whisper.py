@@ -38,6 +38,7 @@ GPUs run float16 (``engine.resolve_device``).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from pathlib import Path
 from typing import Any, Iterator
@@ -352,7 +353,7 @@ class WhisperEngine(Engine):
             with window_threads(self.fixed_threads), self.torch.inference_mode(), self._seeded():
                 out = self.model.generate(**feats, **kwargs)
                 if options.readings is not None and isinstance(out, dict) and out.get("segments"):
-                    out["rereads"] = self._reread_decoded(feats["input_features"], out["segments"][0], options.readings)
+                    out["rereads"] = self._reread_decoded(feats["input_features"], out["segments"][0], options.readings, language)
         segments = self._segments(out)
         rereads = out.get("rereads", []) if isinstance(out, dict) else []
         return EngineResult(segments=segments, language=language, rereads=rereads)
@@ -563,6 +564,8 @@ class WhisperEngine(Engine):
                                      "old": len(heard) - after + keep_after - same + len(closing),
                                      "parts": (toks[:a], tail)})
             offset += len(toks)
+        # A wording longer than what it replaces must still fit the decoder's context.
+        jobs = [j for j in jobs if j["at"] + len(j["new"]) <= lean.max_positions]
         if not jobs:
             return []
         # One batched pass from the earliest change: what was heard, then each wording.
@@ -608,21 +611,27 @@ class WhisperEngine(Engine):
                 seg["tokens"] = torch.tensor(head + tok.encode(text, add_special_tokens=False) + tail)
         return report
 
-    def _reread_decoded(self, features: Any, segments: list[dict], readings: Any) -> list[dict]:
+    def _reread_decoded(self, features: Any, segments: list[dict], readings: Any, language: str | None = None) -> list[dict]:
         """Re-read what ``generate`` decoded (beam search, temperature fallback), window by window.
 
         ``generate`` keeps no encoder output, so the segments are grouped into 30 s
         windows from the first one's start, each window is encoded again, and its
-        segments are laid out as a decoder sequence (``<|startoftranscript|>``, then
-        each segment's text between its start and end timestamps, relative to the
-        window) for :meth:`_reread` to score. Only the segments' text tokens change.
+        segments are laid out as a decoder sequence (``<|startoftranscript|>``, the
+        language and task for a multilingual model, then each segment's text between
+        its start and end timestamps, relative to the window) for :meth:`_reread` to
+        score. Only the segments' text tokens change.
         """
         torch, lean = self.torch, self.lean
         window = self.processor.feature_extractor.nb_max_frames
+        prefix = [self._sot]
+        if self.multilingual and language:
+            ids = self.processor.tokenizer.convert_tokens_to_ids([f"<|{language}|>", "<|transcribe|>"])
+            prefix += [int(t) for t in ids if t is not None]
         report, i = [], 0
         while i < len(segments):
             start = float(segments[i]["start"])
-            group = [seg for seg in segments[i:] if float(seg["end"]) - start <= window * 0.01 - 0.1] or [segments[i]]
+            fits = lambda seg: float(seg["end"]) - start <= window * 0.01 - 0.1  # noqa: E731
+            group = list(itertools.takewhile(fits, segments[i:])) or [segments[i]]
             i += len(group)
             seek = int(round(start * 100))
             piece = features[:, :, seek : seek + window]
@@ -633,11 +642,13 @@ class WhisperEngine(Engine):
             for seg in group:
                 text = [t for t in seg["tokens"].tolist() if t < self._eos]
                 laid.append({"tokens": torch.tensor([stamp(seg["start"]), *text, stamp(seg["end"])]), "source": seg})
-            tokens = [self._sot] + [t for seg in laid for t in seg["tokens"].tolist()]
+            tokens = prefix + [t for seg in laid for t in seg["tokens"].tolist()]
+            if len(tokens) > lean.max_positions:
+                continue  # more text than one window's context holds: left as decoded
             encoder_out = self.model.model.encoder(piece).last_hidden_state
             lean.start(encoder_out)
             lean(tokens[:-1])
-            report += self._reread(laid, tokens, 1, readings)
+            report += self._reread(laid, tokens, len(prefix), readings)
             for seg in laid:
                 seg["source"]["tokens"] = seg["tokens"]  # timestamps aside, only text is read from them
         return report
