@@ -41,7 +41,11 @@ def serve(listen, model, device, print_address) -> None:
     srv = server.make_server(addr, transcriber)
     bound = server.bound_address(srv, addr)
     # Before saying it is ready: a SIGTERM right after the ready line must stop it cleanly.
-    previous = signal.signal(signal.SIGTERM, lambda *_: model_thread.stop())  # stop as on Ctrl-C
+    # SIGINT (Ctrl-C, kill -INT) too, set here rather than inherited: a shell starts
+    # background jobs with SIGINT ignored, and Python then never turns it into
+    # KeyboardInterrupt. A request in hand finishes first.
+    stop = lambda *_: model_thread.stop()  # noqa: E731
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     http = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     http.start()
     try:
@@ -49,10 +53,9 @@ def serve(listen, model, device, print_address) -> None:
         if print_address:
             click.echo(str(bound))
         model_thread.run()
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         srv.shutdown()
         server.cleanup(srv, bound)
 

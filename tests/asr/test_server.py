@@ -172,11 +172,13 @@ def test_client_imports_no_torch():
 
 
 def test_serve_command_end_to_end(bundled_model, short_dir):
-    """``git voice serve`` in its own process: ready line, user-only socket, clean exit on SIGINT."""
+    """``git voice serve`` in its own process: ready line, user-only socket, clean exit on
+    SIGINT, even started as a shell starts a background job (SIGINT ignored)."""
     sock = short_dir / "run" / "serve.sock"
     proc = subprocess.Popen(
         [sys.executable, "-m", "git_voice", "serve", "--device", "cpu", "--listen", f"unix:{sock}", "--print-address"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         assert proc.stdout.readline().strip() == f"unix:{sock}"
