@@ -26,7 +26,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..asr.engine import Reading
-from .spoken import compact, compact_forms, is_codey, phonetic, spoken_forms
+from .snap import is_everyday_word
+from .spoken import FUNCTION_WORDS, compact, compact_forms, is_codey, phonetic, spoken_forms
 
 # A span's sound key may be this many sound edits per sound of the form's key away
 # (rounded; at least one): "follow siblings" (flsblngs) for "follow symlinks"
@@ -54,7 +55,6 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 # hyphen, which a model unsure of the words writes freely ("take smacks, new tokens").
 _BREAK = re.compile(r"[.!?]\s|[()\[\]{}\"`;:]")
 _DIGITS = re.compile(r"[0-9]")
-_FUNCTION_WORDS = frozenset("a an the is are be to of in on at by for and or not it if as do so no up we i".split())
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Rereader:
         for run in _runs(text):
             for first in range(len(run)):
                 for last in range(first, min(len(run), first + self.max_words)):
-                    self._match(text, run[first : last + 1], found)
+                    self._match(run[first : last + 1], found)
         chosen: list[tuple[float, int, int, str]] = []
         for (start, end, term), closeness in sorted(found.items(), key=lambda kv: (kv[1], kv[0][0] - kv[0][1])):
             # One span per term where spans of the same term overlap: the closest.
@@ -114,11 +114,10 @@ class Rereader:
             for _, s, e, t in chosen[:MAX_READINGS]
         ]
 
-    def _match(self, text: str, span: list[re.Match], found: dict) -> None:
-        from .snap import is_everyday_word
-
+    def _match(self, span: list[re.Match], found: dict) -> None:
+        """Record in ``found`` each term whose form ``span`` sounds near, with how near."""
         said = [m.group(0) for m in span]
-        if all(w.lower() in _FUNCTION_WORDS for w in said):
+        if all(w.lower() in FUNCTION_WORDS for w in said):
             return
         if len(said) == 1 and is_everyday_word(said[0]):
             return  # one ordinary word is what was said, whatever it sounds near
@@ -135,7 +134,7 @@ class Rereader:
                 continue
             if sound[0] != form.sound[0] and sound[-1] != form.sound[-1]:
                 continue  # a mishearing blurs one end of a name, not both
-            if said[-1].lower() in _FUNCTION_WORDS - form.term_words:
+            if said[-1].lower() in FUNCTION_WORDS - form.term_words:
                 continue  # "which takes a", "js and": a name does not end on "a" or "and"
             if _DIGITS.findall(key) != _DIGITS.findall(compact(form.term)):
                 continue  # numbers are heard or not (as in snapping)
@@ -146,14 +145,13 @@ class Rereader:
             if closeness < found.get(where, 2.0):
                 found[where] = closeness
 
-
     def _as_close(self, said: list[str], dropped: str, form: _Form, dist: float) -> bool:
         """Whether a span less its edge word ``dropped`` is a form of the term, or, when
         ``dropped`` is a function word, sounds at least as close to ``form``."""
         key = compact(" ".join(said))
         if key in self.keys[form.term]:
             return True
-        return dropped.lower() in _FUNCTION_WORDS and Levenshtein.distance(phonetic(key), form.sound) <= dist
+        return dropped.lower() in FUNCTION_WORDS and Levenshtein.distance(phonetic(key), form.sound) <= dist
 
 
 def _runs(text: str) -> list[list[re.Match]]:

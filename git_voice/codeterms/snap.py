@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..asr.engine import Rewrite
 from .candidates import LOCAL
-from .spoken import EXTENSION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
+from .spoken import EXTENSION_WORDS, FUNCTION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -37,10 +37,6 @@ _DIGITS = re.compile(r"[0-9]+")
 # inside a word ("header's", "don't") is part of the word, not a quote.
 _HARD_GAP = re.compile(r"[,;!?()\[\]{}\"'`]|[.:]\s|\s[.:]|\s-\s")
 _IN_WORD = frozenset({"'", "\u2019"})
-# Words that alone never make a code term worth writing ("is_a", "to_do").
-_FUNCTION_WORDS = frozenset(
-    "a an the is are be to of in on at by for and or not it if as do so no up we i".split()
-)
 # A single word is rewritten only when this long (``userstore`` → ``user_store``):
 # shorter ones are too often ordinary English ("setup", "username").
 MIN_SINGLE_WORD = 10
@@ -220,7 +216,7 @@ class Snapper:
                 continue
             if last - first + 1 > form_words + 1 or not _same_edges(sound, self.loose[i]):
                 continue
-            if any(w.text.lower() in _FUNCTION_WORDS - self.term_words[term_i] for w in run[first : last + 1]):
+            if any(w.text.lower() in FUNCTION_WORDS - self.term_words[term_i] for w in run[first : last + 1]):
                 continue  # "context with a background" is not ``context.Background``
             letters = Levenshtein.distance(key, form_key)
             if letters > len(form_key) // LOOSE_LETTERS_PER_EDIT or not _edits_ok(run, last, key, form_key, self.terms[term_i]):
@@ -321,7 +317,7 @@ def _edits_ok(run: Sequence[Word], last: int, key: str, form_key: str, term: str
 
 
 def _only_function_words(term: str) -> bool:
-    return all(p.text.lower() in _FUNCTION_WORDS for p in pieces(term))
+    return all(p.text.lower() in FUNCTION_WORDS for p in pieces(term))
 
 
 def _single_word_ok(word: str, distance: int) -> bool:

@@ -68,6 +68,9 @@ ABBREVIATIONS: dict[str, str] = {
     "env": "environment", "repo": "repository", "auth": "authentication", "db": "database",
     "tmp": "temp", "max": "maximum", "min": "minimum", "idx": "index", "pos": "position",
 }
+# Words that alone never make a code term worth writing ("is_a", "to_do"), and that a
+# spoken name seldom starts or ends on.
+FUNCTION_WORDS = frozenset("a an the is are be to of in on at by for and or not it if as do so no up we i".split())
 _NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 _PIECE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _CHUNK = re.compile(r"(::|[_./:\-])|([A-Za-z0-9]+)")
