@@ -45,9 +45,10 @@ MAX_READINGS = 8
 # wording may score and still replace it, at bias strength 1.0 (``voice.biasStrength``
 # scales it): the bonus biased decoding gives three matched tokens (``bias.BASE_BONUS``).
 # The words of a change are likelier in a note about it than the model's own language
-# model knows. On the code-term benchmark, wordings of terms that were said scored
-# from +3.7 to -11 nats (-7 and above for most), wordings of terms of an unrelated
-# change -23 and below (``benchmarks/codeterms/run.py --mismatched``).
+# model knows. Calibration note (development runs of benchmarks/codeterms with every
+# wording scored and none taken, scoring then read to the segment's end): wordings of
+# terms that were said scored +3.7 to -11 nats, most above -7; those of an unrelated
+# change (``--mismatched``) -23 and below.
 MARGIN_BONUSES = 3
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
@@ -70,15 +71,22 @@ class Rereader:
 
     def __init__(self, terms: Sequence[str], strength: float = 1.0) -> None:
         """Takes the candidate terms (those without a spoken code form are left out) and
-        the bias strength, which scales how readily a wording is taken (``margin``)."""
+        the bias strength, which scales how readily a wording is taken (``margin``).
+
+        The sound index is built on the first call, where the model runs: a client
+        whose server does the decoding never pays for it."""
         from .bias import BASE_BONUS
 
         self.margin = MARGIN_BONUSES * BASE_BONUS * strength
-        self.forms: list[_Form] = []
+        self.terms = list(terms)
+        self.forms: list[_Form] | None = None
+
+    def _build(self) -> None:
+        self.forms = []
         self.keys: dict[str, frozenset[str]] = {}
         self.wordings: dict[str, tuple[str, ...]] = {}
         seen: set[tuple[str, str]] = set()
-        for term in terms:
+        for term in self.terms:
             if not is_codey(term):
                 continue
             forms = spoken_forms(term)
@@ -96,6 +104,8 @@ class Rereader:
 
     def __call__(self, text: str) -> list[Reading]:
         """Spans of ``text`` that sound near a term's spoken form but are not one, closest first."""
+        if self.forms is None:
+            self._build()
         if not self.forms:
             return []
         found: dict[tuple[int, int, str], float] = {}
