@@ -60,7 +60,7 @@ def commit_seconds(repo: Path, env: dict[str, str], take: Path | None, n: int) -
     git(repo, "add", "file.txt", env=env)
     if take is not None:
         from git_voice.gitops.repo import Repo
-        from git_voice.takes import stage
+        from git_voice.gitops.takes import stage
 
         stage(Repo.discover(repo), take)
     t0 = time.perf_counter()

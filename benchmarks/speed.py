@@ -61,7 +61,8 @@ def _git_voice(compute_type: str, device: str, threads: int, beam: int):
 
     torch.set_num_threads(threads)
     from git_voice.asr.bundled import ensure_bundled_model
-    from git_voice.asr.engine import DecodeOptions, resolve_device
+    from git_voice.asr.engine import DecodeOptions
+    from git_voice.asr.device import resolve_device
     from git_voice.asr.whisper import WhisperEngine
 
     dev, dtype = resolve_device(device)

@@ -3,6 +3,10 @@
 Users configure git-voice the way they configure git: ``git config voice.model
 Qwen/Qwen3-ASR-0.6B-hf``, per repository or ``--global``. Command-line options
 win over these; environment variables (``GIT_VOICE_MODEL``) come after git config.
+
+Every environment variable git-voice reads is listed in :data:`ENVIRONMENT` and read
+through :func:`env`; the valid values of each setting with a fixed set of values are
+in :data:`CHOICES`, shared by the command-line options and git config.
 """
 
 from __future__ import annotations
@@ -14,9 +18,78 @@ from pathlib import Path
 from .errors import ConfigError
 from .gitops.repo import config_get_all
 
-CONVENTIONS = ("conventional", "kernel", "plain")
-CODE_STYLES = ("plain", "backticks")
-DEVICES = ("auto", "cpu", "cuda", "mps")
+# The valid values of each setting that has a fixed set (options and git config alike).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "convention": ("conventional", "kernel", "plain"),
+    "code_style": ("plain", "backticks"),
+    "compute_type": ("auto", "float32", "int8", "mixed"),
+}
+CONVENTIONS = CHOICES["convention"]
+COMPUTE_TYPES = CHOICES["compute_type"]
+DEVICE_HELP = "auto, cpu, cuda, cuda:N or mps"
+
+# Every environment variable git-voice reads, and what it does.
+ENVIRONMENT: dict[str, str] = {
+    "GIT_VOICE_MODEL": "the model when voice.model is unset",
+    "GIT_VOICE_CACHE": "where the converted bundled model and word lists are kept (default: $XDG_CACHE_HOME/git-voice)",
+    "GIT_VOICE_SOCKET": "the Unix socket of `git voice serve` (default: $XDG_RUNTIME_DIR/git-voice/serve.sock)",
+    "GIT_VOICE_THREADS": "a fixed number of CPU threads for Whisper (default: the idle CPUs, per window)",
+    "GIT_VOICE_COMPUTE_TYPE": "Whisper's compute type on CPU: " + ", ".join(CHOICES["compute_type"]) + " (default auto: mixed)",
+    "GIT_VOICE_FAST_PATH": "0 sends every Whisper decode through transformers' generate (default 1: git-voice's own loop)",
+    "GIT_VOICE_DEBUG": "1 shows tracebacks of internal errors and what the hooks did",
+}
+
+
+def env(name: str) -> str | None:
+    """The value of environment variable ``name`` (one of :data:`ENVIRONMENT`), None when unset or empty."""
+    if name not in ENVIRONMENT:
+        raise KeyError(f"{name} is not a git-voice environment variable")
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def check_choice(setting: str, value: str, source: str | None = None) -> str:
+    """``value`` normalised, if it is one of :data:`CHOICES` ``[setting]``; else a ConfigError naming ``source``."""
+    v = value.strip().lower()
+    if v not in CHOICES[setting]:
+        raise ConfigError(f"{source or setting} must be one of {', '.join(CHOICES[setting])}, not {value!r}")
+    return v
+
+
+def check_device(value: str, source: str = "voice.device") -> str:
+    """``value`` normalised if it names a device git-voice can ask torch for (not whether it is present)."""
+    v = value.strip().lower()
+    if v in ("auto", "cpu", "cuda", "mps") or (v.startswith("cuda:") and v[5:].isdigit()):
+        return v
+    raise ConfigError(f"{source} must be {DEVICE_HELP}, not {value!r}")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Settings of how the model runs, from the environment (see :data:`ENVIRONMENT`)."""
+
+    threads: int | None  # None: as many as there are idle CPUs
+    compute_type: str  # one of COMPUTE_TYPES
+    fast_path: bool  # Whisper's own decoding loop (else transformers' generate)
+
+
+def runtime() -> Runtime:
+    """The :class:`Runtime` settings now; a malformed value is a ConfigError."""
+    threads = env("GIT_VOICE_THREADS")
+    if threads is not None and not (threads.isdigit() and int(threads) > 0):
+        raise ConfigError(f"GIT_VOICE_THREADS must be a positive whole number, not {threads!r}")
+    compute = check_choice("compute_type", env("GIT_VOICE_COMPUTE_TYPE") or "auto", "GIT_VOICE_COMPUTE_TYPE")
+    return Runtime(int(threads) if threads else None, compute, env("GIT_VOICE_FAST_PATH") != "0")
+
+
+def cache_dir() -> Path:
+    """``$GIT_VOICE_CACHE``, else ``$XDG_CACHE_HOME/git-voice``, else ``~/.cache/git-voice``."""
+    explicit = env("GIT_VOICE_CACHE")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "git-voice"
 
 
 @dataclass
@@ -78,13 +151,6 @@ def _number(key: str, value: str, kind: type = float) -> float:
     return n
 
 
-def _choice(key: str, value: str, choices: tuple[str, ...]) -> str:
-    v = value.strip().lower()
-    if v not in choices:
-        raise ConfigError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
-    return v
-
-
 def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
     """Read ``voice.*`` from git config (repository, global, system), then the environment."""
     raw = config_get_all("voice", cwd=cwd)
@@ -103,15 +169,15 @@ def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
         elif name in ("hook_strict", "scope"):
             setattr(s, name, _bool(key, last))
         elif name == "convention":
-            s.convention = _choice(key, last, CONVENTIONS)
+            s.convention = check_choice("convention", last, key)
         elif name == "code_style":
-            s.code_style = _choice(key, last, CODE_STYLES)
+            s.code_style = check_choice("code_style", last, key)
         elif name == "device":
-            s.device = _choice(key, last, DEVICES)
+            s.device = check_device(last, key)
         elif name == "template_dir":
             s.template_dir = Path(last).expanduser()
         else:
             setattr(s, name, last.strip() or None)
-    if s.model is None and os.environ.get("GIT_VOICE_MODEL"):
-        s.model = os.environ["GIT_VOICE_MODEL"]
+    if s.model is None:
+        s.model = env("GIT_VOICE_MODEL")
     return s

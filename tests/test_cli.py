@@ -105,7 +105,7 @@ def test_uncached_hub_model_offline_is_a_clear_error(gv, speech):
 def test_model_resolution_order(tmp_path, monkeypatch):
     """--model beats git config voice.model beats GIT_VOICE_MODEL beats the bundled default."""
     from git_voice.config import load_settings
-    from git_voice.pipeline import Request
+    from git_voice.app.transcribe import Request
 
     from .helpers import make_repo
 

@@ -13,7 +13,8 @@ espeak-ng when installed. Each recording is transcribed by the bundled tiny.en
 on CPU three ways, interleaved so machine load hits them alike:
 
     none    plain decoding, no terms
-    prompt  the candidates as a Whisper prompt (what faster-whisper's hotwords do)
+    prompt  the candidates as a Whisper prompt (what faster-whisper's hotwords do),
+            given to transformers' generate here: git-voice itself has no prompt path
     full    git-voice: prefix-tree biased decoding and snapping
 
 Reported per voice and mode: exact code-term recall, false code terms (a
@@ -163,26 +164,41 @@ class Tally:
 
 def transcribe(engine, samples, mode: str, term_set, settings) -> tuple[str, str, float, list]:
     """One recording in one mode: (final text, raw text before snapping, seconds, re-readings)."""
+    from git_voice.app.transcribe import decode_options
     from git_voice.asr.engine import DecodeOptions
-    from git_voice.codeterms import pipeline as terms
+    from git_voice.codeterms import terms
 
     t0 = time.perf_counter()
-    if mode == "none":
-        opts = DecodeOptions()
-    elif mode == "prompt":
-        opts = DecodeOptions(hotwords=term_set.written_forms())
-    else:
-        opts = DecodeOptions(
-            hotwords=term_set.written_forms(),
-            prompt=terms.USE_PROMPT,
-            logits_processors=terms.logits_processor_factory(term_set, settings),
-            readings=terms.readings(term_set, settings),
-        )
+    if mode == "prompt":
+        raw = text = prompted(engine, samples, term_set.written_forms())
+        return text, raw, time.perf_counter() - t0, []
+    opts = DecodeOptions() if mode == "none" else decode_options(settings, None, term_set)
     result = engine.transcribe(samples, opts)
     raw = text = " ".join(s.text for s in result.segments).strip()
     if mode == "full":
-        text, _ = terms.snap_text(raw, term_set, settings)
-    return text, raw, time.perf_counter() - t0, result.rereads
+        text, _ = terms.snap_text(raw, term_set, settings.code_style)
+    return text, raw, time.perf_counter() - t0, [r.to_dict() for r in result.rereads]
+
+
+def prompted(engine, samples, hotwords: list[str]) -> str:
+    """Whisper's text prompt: the terms after ``<|startofprev|>`` (at most 223 tokens), through generate."""
+    import torch
+
+    tok = engine.processor.tokenizer
+    kept, used = [], 1
+    for term in hotwords:
+        n = len(tok.encode(" " + term + ",", add_special_tokens=False))
+        if used + n > 223:
+            break
+        kept.append(term)
+        used += n
+    feats = engine.processor.feature_extractor(samples, sampling_rate=16000, return_tensors="pt")
+    kwargs = {}
+    if kept:
+        kwargs["prompt_ids"] = engine.processor.get_prompt_ids(", ".join(kept) + ".", return_tensors="pt")
+    with torch.inference_mode():
+        out = engine.model.generate(feats["input_features"], return_timestamps=True, **kwargs)
+    return tok.decode(out[0], skip_special_tokens=True).strip()
 
 
 def score(tally: Tally, note: dict, hyp: str, candidates: list[str]) -> None:
@@ -238,8 +254,10 @@ def summarise(tallies: dict[str, dict[str, Tally]], notes: int, out: Path) -> di
 
 def resnap(path: Path, notes: list[dict], out: Path) -> dict:
     """Re-score a previous run after snapping its raw ``full`` transcripts again."""
-    from git_voice.codeterms import candidates, pipeline as terms
+    from git_voice.app.transcribe import candidates_of
+    from git_voice.codeterms import terms
     from git_voice.config import Settings
+    from git_voice.gitops.changes import ChangeRef
     from git_voice.gitops.repo import Repo
 
     old = json.loads(path.read_text())
@@ -250,14 +268,14 @@ def resnap(path: Path, notes: list[dict], out: Path) -> dict:
         sets = []
         for n, note in enumerate(notes[:done]):
             repo = Repo.discover(make_repo(Path(tmp) / f"note{n}", note))
-            sets.append(terms.collect((), lambda: candidates.from_range(repo, "HEAD")))
+            sets.append(terms.collect((), candidates_of(repo, ChangeRef.range("HEAD"))))
         for voice, modes in old["hypotheses"].items():
             for mode, examples in modes.items():
                 t = tallies.setdefault(voice, {}).setdefault(mode, Tally())
                 for e in examples:
                     if e["note"] >= done:
                         continue
-                    hyp = terms.snap_text(e["raw"], sets[e["note"]], settings)[0] if mode == "full" else e["hyp"]
+                    hyp = terms.snap_text(e["raw"], sets[e["note"]], settings.code_style)[0] if mode == "full" else e["hyp"]
                     score(t, notes[e["note"]], hyp, sets[e["note"]].written_forms())
                     t.seconds += e["seconds"]
                     t.examples.append(dict(e, hyp=hyp))
@@ -285,10 +303,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from git_voice.asr.engine import load_engine
+    from git_voice.asr.registry import load_engine
     from git_voice.audio.load import load_audio
-    from git_voice.codeterms import candidates, pipeline as terms
+    from git_voice.app.transcribe import candidates_of
+    from git_voice.codeterms import terms
     from git_voice.config import Settings
+    from git_voice.gitops.changes import ChangeRef
     from git_voice.gitops.repo import Repo
 
     torch.set_num_threads(args.threads)
@@ -306,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             # --mismatched: a change about something else (seven notes on: another project).
             change = notes[(n + 7) % len(notes)] if args.mismatched else note
             repo = Repo.discover(make_repo(Path(tmp) / f"note{n}", change))
-            term_set = terms.collect((), lambda: candidates.from_range(repo, "HEAD"))
+            term_set = terms.collect((), candidates_of(repo, ChangeRef.range("HEAD")))
             for voice, wav in voices(spoken_text(note["say"]), n, args.quick, cache).items():
                 if wanted_voices and voice not in wanted_voices:
                     continue

@@ -20,8 +20,10 @@ import numpy as np
 
 from ..audio.load import is_silent
 from ..errors import ModelError
+from ..types import Segment
+from ..util import first_line
 from .chunking import MAX_SECONDS, SAMPLE_RATE, Chunk, split_at_pauses
-from .engine import DecodeOptions, Engine, EngineResult, Segment
+from .engine import DecodeOptions, Engine, EngineResult
 
 # Room for fast speech: about 4 tokens a second is typical for English and
 # Chinese; the margin keeps a long fast chunk from being cut off.
@@ -29,12 +31,6 @@ TOKENS_PER_SECOND = 10
 MIN_NEW_TOKENS = 32
 BATCH_CUDA = 8
 BATCH_CPU = 2
-
-
-def first_line(exc: BaseException) -> str:
-    """An exception as one short line, for a ModelError."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def gpu_dtype(device: str, dtype: Any) -> Any:
@@ -83,7 +79,6 @@ def majority(languages: Sequence[tuple[str | None, float]]) -> str | None:
 class AudioLlmEngine(Engine):
     """Base of the chat-LLM families; subclasses fill in the family specifics."""
 
-    family = "?"
     title = "?"  # for messages: "Qwen3-ASR"
     model_class = "?"  # the transformers class name
     since = "?"  # the transformers version that brought it
@@ -93,7 +88,7 @@ class AudioLlmEngine(Engine):
 
     def __init__(self, path: Path, name: str, device: str, dtype: Any) -> None:
         super().__init__(name, device)
-        from .whisper import quiet_transformers
+        from .models import quiet_transformers
 
         quiet_transformers()
         import torch
@@ -170,9 +165,9 @@ class AudioLlmEngine(Engine):
     def transcribe_many(self, items: Sequence[np.ndarray], options: DecodeOptions) -> list[EngineResult]:
         """Transcribe several recordings, batching their chunks together."""
         language = self.language_name(options.language)
-        # options.prompt and options.logits_processors are Whisper's: these models were
-        # trained with the terms in their request, and always get them (--no-bias sends none).
-        terms = self.select_terms(options.hotwords)
+        # These models were trained with the terms in their request, and always get
+        # them (--no-bias sends none); Whisper's token-level hooks do not apply.
+        terms = self.select_terms(options.terms)
         jobs: list[tuple[int, Chunk]] = []
         for index, samples in enumerate(items):
             for chunk in split_at_pauses(samples, self.chunk_seconds):

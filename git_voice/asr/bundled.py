@@ -12,20 +12,19 @@ Format and name mapping: ``shared/FIELD_NOTES.md`` section 1.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import shutil
 import struct
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable
 
 import numpy as np
 
-from ..cache import cache_dir
+from ..config import cache_dir
 from ..errors import ModelError
+from ..util import file_lock
 
 #: Bumped whenever the converted output changes, so old caches are rebuilt.
 CONVERTER_REVISION = 1
@@ -330,17 +329,6 @@ def convert(src: Path, dst: Path) -> None:
     _write_tokenizer(src, dst)
 
 
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def ensure_bundled_model(progress: Callable[[str], None] | None = None) -> Path:
     """Return the converted bundled model's folder, converting it first if needed.
 
@@ -352,7 +340,7 @@ def ensure_bundled_model(progress: Callable[[str], None] | None = None) -> Path:
     final = bundled_model_dir()
     if is_complete(final):
         return final
-    with _locked(final.parent / (final.name + ".lock")):
+    with file_lock(final.parent / (final.name + ".lock")):
         if is_complete(final):  # another process finished while we waited
             return final
         if progress:

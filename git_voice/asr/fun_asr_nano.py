@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .audio_llm import AudioLlmEngine, first_line, script_language
+from ..util import first_line
+from .audio_llm import AudioLlmEngine, script_language
 
 # torchaudio's Kaldi window names → transformers' window_function names
 # (all symmetric, as Kaldi's are). Blackman has no numpy counterpart there.
@@ -112,7 +113,6 @@ def numpy_feature_extractor_class() -> type:
 
 
 class FunAsrNanoEngine(AudioLlmEngine):
-    family = "fun_asr_nano"
     title = "Fun-ASR-Nano"
     model_class = "FunAsrNanoForConditionalGeneration"
     since = "5.17"

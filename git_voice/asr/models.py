@@ -108,17 +108,10 @@ def detect_family(path: Path) -> str:
     raise ModelError(f"unsupported model type {model_type!r} in {cfg}: git-voice runs Whisper, Qwen3-ASR and Fun-ASR-Nano")
 
 
-def engine_class(family: str):
-    if family == "whisper":
-        from .whisper import WhisperEngine
+def quiet_transformers() -> None:
+    """No progress bars or advice from transformers on the user's terminal."""
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    from transformers.utils import logging
 
-        return WhisperEngine
-    if family == "qwen3_asr":
-        from .qwen3 import Qwen3AsrEngine
-
-        return Qwen3AsrEngine
-    if family == "fun_asr_nano":
-        from .fun_asr_nano import FunAsrNanoEngine
-
-        return FunAsrNanoEngine
-    raise ModelError(f"no engine for model family {family!r}")
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .audio_llm import AudioLlmEngine, first_line
+from ..util import first_line
+from .audio_llm import AudioLlmEngine
 
 
 def _language_names() -> dict[str, str]:
@@ -27,7 +28,6 @@ def _language_names() -> dict[str, str]:
 
 
 class Qwen3AsrEngine(AudioLlmEngine):
-    family = "qwen3_asr"
     title = "Qwen3-ASR"
     model_class = "Qwen3ASRForConditionalGeneration"
     since = "5.13"

@@ -134,3 +134,23 @@ def pick_device(sd: ModuleType, spec: str | int | None) -> InputDevice:
         raise RecordingError(f"no input device matches {text!r} (see git voice devices)")
     names = ", ".join(f"{d.index}: {d.name}" for d in matches[:4])
     raise RecordingError(f"input device {text!r} is ambiguous ({names}); give its index")
+
+
+def play_bytes(data: bytes) -> None:
+    """Play recording bytes on the default output device."""
+    import io
+
+    import sounddevice as sd
+    import soundfile as sf
+
+    from ..errors import AudioError, DeviceError
+
+    try:
+        samples, rate = sf.read(io.BytesIO(data), dtype="float32")
+    except Exception as exc:
+        raise AudioError(f"the noted audio cannot be decoded: {exc}") from None
+    try:
+        sd.play(samples, rate)
+        sd.wait()
+    except sd.PortAudioError as exc:
+        raise DeviceError(f"cannot play audio: {exc}") from None

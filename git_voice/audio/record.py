@@ -63,7 +63,7 @@ def _target(repo: Repo | None, pending: bool, output: str | Path | None) -> Path
         return path.absolute()
     if repo is None:
         raise RecordingError("not in a git repository: give -o FILE to say where the take goes")
-    from ..takes import new_take_path
+    from ..gitops.takes import new_take_path
 
     return new_take_path(repo, pending=pending)
 

@@ -13,13 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..gitops.repo import Repo
 from .spoken import is_codey, pieces  # noqa: F401  (is_codey: part of this module's interface)
 
 MAX_CANDIDATES = 60
-# Three lines of context: enough for git to name the enclosing function in the
-# hunk header without flooding the list with untouched code.
-DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--no-renames", "-U1")
 
 # Identifier chains: a.b.c, a::b::C, $jq, kebab-case-words (in headers, flags, CSS).
 _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*")
@@ -212,38 +208,3 @@ def from_diff_text(diff: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             _scan_locals(line[1:], tally)
             _scan_code(line[1:], weight, tally)
     return tally.ranked(limit)
-
-
-def range_args(repo: Repo, rev_range: str) -> list[str]:
-    """The ``git diff`` arguments for a range given the way ``format-patch`` takes it.
-
-    ``A..B`` and ``A...B`` pass through; ``-N`` is the last N commits; a single
-    revision means "since it" (``rev..HEAD``), except HEAD itself, which means
-    the HEAD commit.
-    """
-    if ".." in rev_range:
-        return [rev_range]
-    if re.fullmatch(r"-[0-9]+", rev_range):
-        return [f"HEAD~{rev_range[1:]}..HEAD"]
-    if repo.rev_parse(rev_range) == repo.rev_parse("HEAD"):
-        return [f"{rev_range}^!"]
-    return [f"{rev_range}..HEAD"]
-
-
-def from_range(repo: Repo, rev_range: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
-    """Candidates of a revision range (see :func:`range_args`), best first."""
-    return from_diff_text(repo.out(*DIFF_ARGS, *range_args(repo, rev_range), "--"), limit)
-
-
-def from_staged(repo: Repo, limit: int = MAX_CANDIDATES) -> list[Candidate]:
-    """Candidates of the staged changes (what ``git commit`` is about to record)."""
-    return from_diff_text(repo.out(*DIFF_ARGS, "--cached"), limit)
-
-
-def from_worktree(repo: Repo, limit: int = MAX_CANDIDATES) -> list[Candidate]:
-    """Candidates of every uncommitted change, staged or not, against HEAD."""
-    has_head = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
-    if has_head:
-        return from_diff_text(repo.out(*DIFF_ARGS, "HEAD"), limit)
-    # An unborn branch has no HEAD to compare with: staged plus unstaged.
-    return from_diff_text(repo.out(*DIFF_ARGS, "--cached") + "\n" + repo.out(*DIFF_ARGS), limit)

@@ -12,12 +12,11 @@ treat specially (anything but plain ASCII letters) still go to wordfreq itself.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from ..cache import cache_dir
+from ..config import cache_dir
+from ..util import atomic_write
 
 
 def _wordfreq_version() -> str | None:
@@ -56,19 +55,11 @@ def everyday_words(threshold: float) -> frozenset[str] | None:
     except OSError:
         pass
     words = _build(threshold)
-    tmp = None
     try:  # written whole or not at all: a reader never sees half a list
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".words-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write("\n".join(words))
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, "\n".join(words), mode=0o644)
     except OSError:  # a read-only cache: answer from memory this time
         pass
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
     return frozenset(words)
 
 

@@ -25,7 +25,7 @@ from typing import Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ..asr.engine import Reading
+from ..types import Reading
 from .snap import is_everyday_word
 from .spoken import FUNCTION_WORDS, compact, compact_forms, is_codey, phonetic, spoken_forms
 

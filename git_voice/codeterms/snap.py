@@ -26,7 +26,7 @@ from typing import Mapping, Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ..asr.engine import Rewrite
+from ..types import Rewrite
 from .candidates import LOCAL
 from .spoken import EXTENSION_WORDS, FUNCTION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Sequence
 
+from ..types import Change
 from .summary import Summary, summarise
 from .wrap import WIDTH, truncate, width
 
 CONVENTIONS = ("conventional", "kernel", "plain")
-TYPES = ("build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test")
 HEADER_WIDTH = 72
 
 # Spoken words → type, checked in this order (a "fix" that is also "faster" is a fix).
@@ -43,14 +43,6 @@ _BUILD_NAMES = {
     "uv.lock", "dockerfile", "build.gradle", "pom.xml", "go.mod", "go.sum", "manifest.in", "tox.ini",
 }
 _CI_PREFIXES = (".github/workflows/", ".gitlab-ci", ".circleci/", ".travis.yml", "azure-pipelines", "jenkinsfile", ".buildkite/")
-
-
-@dataclass(frozen=True)
-class Change:
-    """A changed path and its git status letter (A, M, D, R, ...)."""
-
-    path: str
-    status: str = "M"
 
 
 @dataclass

@@ -11,13 +11,12 @@ hook is moved to ``NAME.legacy`` and our script runs it first.
 from __future__ import annotations
 
 import os
-import shlex
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GitError
+from ..util import atomic_write
 from ..resources import data_path
 from .repo import Repo
 
@@ -57,11 +56,7 @@ def script(python: str | None = None, name: str = HOOK) -> str:
 
 
 def _write_executable(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".git-voice-tmp")
-    tmp.write_text(text, "utf-8")
-    mode = tmp.stat().st_mode
-    tmp.chmod(mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    os.replace(tmp, path)
+    atomic_write(path, text, mode=0o755)
 
 
 def install(repo: Repo, python: str | None = None) -> InstallResult:
@@ -106,8 +101,3 @@ def uninstall(repo: Repo) -> bool:
         if legacy.exists():
             os.replace(legacy, path)
     return removed
-
-
-def describe_command() -> str:
-    """How the installed hook calls git-voice (shown by ``hook install``)."""
-    return f"{shlex.quote(sys.executable)} -m git_voice hook run"

@@ -14,12 +14,12 @@ Amend and rebase keep notes only for refs named by ``notes.rewriteRef``
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import GitError
+from ..util import file_lock
 from .repo import Repo
 
 TEXT_REF = "refs/notes/voice"
@@ -35,12 +35,8 @@ def _writing(repo: Repo) -> Iterator[None]:
     one note is silently lost. A lock in ``.git/voice`` (shared by worktrees) makes
     the second writer wait instead.
     """
-    with open(repo.voice_dir / "notes.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(repo.voice_dir / "notes.lock"):
+        yield
 
 
 def set_text(repo: Repo, rev: str, text: str) -> None:

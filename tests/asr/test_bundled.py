@@ -11,7 +11,8 @@ import pytest
 from safetensors import safe_open
 
 from git_voice.asr import bundled
-from git_voice.asr.engine import DecodeOptions, load_engine
+from git_voice.asr.engine import DecodeOptions
+from git_voice.asr.registry import load_engine
 from git_voice.audio.load import load_audio
 
 from ..helpers import normalise, wer

@@ -162,7 +162,7 @@ def build_fun_asr_nano(dest: Path) -> Path:
 
 def loaded_engine(path: Path, cls: type):
     """The engine the CLI loaded in this process (load_engine keeps one per model and device)."""
-    from git_voice.asr.engine import load_engine
+    from git_voice.asr.registry import load_engine
 
     engine, _ = load_engine(str(path), "cpu")
     assert isinstance(engine, cls)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from git_voice.codeterms import pipeline as terms
+from git_voice.codeterms import terms
 from git_voice.codeterms.bias import BASE_BONUS, PrefixTree, TermBiasProcessor, make_processor, surface_texts
 from git_voice.codeterms.candidates import Candidate
 from git_voice.config import Settings
@@ -113,13 +113,12 @@ def test_timestamp_resets_the_path(tokenizer):
 def test_strength_scales_and_zero_disables(tokenizer):
     assert make_processor(["parse_header"], tokenizer, 0.0) is None
     assert make_processor(["parse_header"], tokenizer, 0.5).bonus == pytest.approx(BASE_BONUS / 2)
-    settings = Settings(bias_strength=0.0)
-    assert terms.logits_processor_factory(terms.collect(["parse_header"], None), settings) is None
-    assert terms.logits_processor_factory(terms.collect([], None), Settings()) is None
+    assert terms.biasing(terms.collect(["parse_header"]), 0.0).logits_processors(tokenizer) == []
+    assert terms.biasing(terms.collect([])) is None
 
 
 def test_collect_puts_extra_terms_first_without_duplicates():
-    ts = terms.collect(["parse_header", "x_y"], lambda: [Candidate("load_config", 3.0), Candidate("x_y", 1.0)])
+    ts = terms.collect(["parse_header", "x_y"], [Candidate("load_config", 3.0), Candidate("x_y", 1.0)])
     assert ts.written_forms() == ["parse_header", "x_y", "load_config"]
 
 
@@ -166,22 +165,20 @@ def test_ordinary_words_stay_as_spoken(gv, speech, bundled_model, change_repo):
 def test_human_recordings_unchanged_by_biasing(shared_speech, bundled_model):
     """Long-form (35 s, two windows) and short real speech: identical with and without bias
     (biased decoding, re-reading and snapping all on)."""
-    from git_voice.asr.engine import DecodeOptions, load_engine
+    from git_voice.asr.engine import DecodeOptions
+    from git_voice.asr.registry import load_engine
     from git_voice.audio.load import load_audio
 
     engine, _ = load_engine(None, "cpu")
-    term_set = terms.collect(["get_user_by_id", "user_store.py", "load_config", "parse_header", "MAX_RETRIES", "country_code"], None)
-    factory = terms.logits_processor_factory(term_set, Settings())
+    term_set = terms.collect(["get_user_by_id", "user_store.py", "load_config", "parse_header", "MAX_RETRIES", "country_code"])
+    bias = terms.biasing(term_set, Settings().bias_strength)
     for name in ("jfk.flac", "harvard_list72_8k.wav"):
         samples = load_audio(shared_speech / name).samples
         plain = " ".join(s.text for s in engine.transcribe(samples, DecodeOptions()).segments)
         biased = " ".join(
-            s.text for s in engine.transcribe(samples, DecodeOptions(
-                prompt=terms.USE_PROMPT, hotwords=term_set.written_forms(), logits_processors=factory,
-                readings=terms.readings(term_set, Settings()),
-            )).segments
+            s.text for s in engine.transcribe(samples, DecodeOptions(biasing=bias)).segments
         )
-        snapped, rewrites = terms.snap_text(biased, term_set, Settings())
+        snapped, rewrites = terms.snap_text(biased, term_set, Settings().code_style)
         assert normalise(snapped) == normalise(plain) and not rewrites, name
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from git_voice.app.transcribe import candidates_of
 from git_voice.codeterms import candidates
+from git_voice.gitops.changes import ChangeRef
 from git_voice.gitops.repo import Repo
 
 from ..helpers import git, make_repo
@@ -38,7 +40,7 @@ def change(tmp_path) -> Repo:
 
 
 def test_range_gives_identifiers_symbols_and_paths(change):
-    terms = [c.term for c in candidates.from_range(change, "HEAD~1..HEAD")]
+    terms = [c.term for c in candidates_of(change, ChangeRef.range("HEAD~1..HEAD"))]
     for want in ("user_store.py", "app/user_store.py", "load_config", "read_settings", "get_user_by_id",
                  "UserStore", "MAX_RETRIES", "os.path.join", "parseHTTPHeader", "X-Request-Id", "text/html"):
         assert want in terms, want
@@ -48,16 +50,16 @@ def test_range_gives_identifiers_symbols_and_paths(change):
 
 
 def test_definitions_and_paths_outrank_plain_uses(change):
-    ranked = [c.term for c in candidates.from_range(change, "HEAD~1..HEAD")]
+    ranked = [c.term for c in candidates_of(change, ChangeRef.range("HEAD~1..HEAD"))]
     assert ranked.index("load_config") < ranked.index("os.path.join")
     assert ranked.index("user_store.py") < ranked.index("parseHTTPHeader")
 
 
 def test_single_revision_and_count_forms(change):
-    expected = candidates.from_range(change, "HEAD~1..HEAD")
-    assert candidates.from_range(change, "-1") == expected
-    assert candidates.from_range(change, "HEAD") == expected  # HEAD alone: that commit
-    assert candidates.from_range(change, "HEAD~1") == expected  # since HEAD~1
+    expected = candidates_of(change, ChangeRef.range("HEAD~1..HEAD"))
+    assert candidates_of(change, ChangeRef.range("-1")) == expected
+    assert candidates_of(change, ChangeRef.range("HEAD")) == expected  # HEAD alone: that commit
+    assert candidates_of(change, ChangeRef.range("HEAD~1")) == expected  # since HEAD~1
 
 
 def test_staged_and_worktree(change):
@@ -65,9 +67,9 @@ def test_staged_and_worktree(change):
     (root / "app" / "cache.py").write_text("def evict_lru_entry(cache_map):\n    pass\n")
     git(root, "add", "app/cache.py")
     (root / "app" / "user_store.py").write_text(AFTER + "\ndef flush_pending_writes():\n    pass\n")
-    staged = [c.term for c in candidates.from_staged(change)]
+    staged = [c.term for c in candidates_of(change, ChangeRef.staged())]
     assert "evict_lru_entry" in staged and "flush_pending_writes" not in staged
-    both = [c.term for c in candidates.from_worktree(change)]
+    both = [c.term for c in candidates_of(change, ChangeRef.worktree())]
     assert "evict_lru_entry" in both and "flush_pending_writes" in both
 
 
@@ -77,7 +79,7 @@ def test_worktree_on_an_unborn_branch(tmp_path):
     git(path, "add", "main.go")
     (path / "util.go").write_text("func parseFlags() {}\n")
     git(path, "add", "-N", "util.go")
-    terms = [c.term for c in candidates.from_worktree(Repo.discover(path))]
+    terms = [c.term for c in candidates_of(Repo.discover(path), ChangeRef.worktree())]
     assert "ServeHTTP" in terms and "parseFlags" in terms and "main.go" in terms
 
 
@@ -86,7 +88,7 @@ def test_hunk_header_names_the_enclosing_function(tmp_path):
     path = make_repo(tmp_path / "h")
     _commit(path, "refs.py", body, "a")
     _commit(path, "refs.py", body.replace("x15 = 15", "x15 = 16"), "b")
-    terms = [c.term for c in candidates.from_range(Repo.discover(path), "HEAD")]
+    terms = [c.term for c in candidates_of(Repo.discover(path), ChangeRef.range("HEAD"))]
     assert "fetch_remote_refs" in terms
 
 
@@ -122,7 +124,7 @@ def test_enclosing_method_on_a_context_line(tmp_path):
     path = make_repo(tmp_path / "m")
     _commit(path, "app.py", "class Flask:\n    def make_response(self, rv):\n        return rv\n", "a")
     _commit(path, "app.py", "class Flask:\n    def make_response(self, rv):\n        rv = dict(rv)\n        return rv\n", "b")
-    terms = [c.term for c in candidates.from_range(Repo.discover(path), "HEAD")]
+    terms = [c.term for c in candidates_of(Repo.discover(path), ChangeRef.range("HEAD"))]
     assert "make_response" in terms
 
 
@@ -146,14 +148,14 @@ def ts_change(tmp_path) -> Repo:
 
 
 def test_kinds_say_what_the_change_does_with_each_term(ts_change, change):
-    kinds = {c.term: c.kind for c in candidates.from_range(ts_change, "HEAD")}
+    kinds = {c.term: c.kind for c in candidates_of(ts_change, ChangeRef.range("HEAD"))}
     assert kinds["loadConfig"] == candidates.DEFINED
     assert kinds["config.ts"] == candidates.PATH
     assert kinds["userConfig"] == candidates.LOCAL  # const inside the body
     assert kinds["labelNames"] == candidates.LOCAL  # a parameter
     assert kinds["normalizeConfig"] == candidates.USED
     assert kinds["NextConfig"] == candidates.USED
-    py = {c.term: c.kind for c in candidates.from_range(change, "HEAD")}
+    py = {c.term: c.kind for c in candidates_of(change, ChangeRef.range("HEAD"))}
     assert py["load_config"] == py["UserStore"] == candidates.DEFINED
     assert py["MAX_RETRIES"] == candidates.USED  # module-level: not a local
     assert py["get_user_by_id"] == candidates.USED
@@ -169,7 +171,7 @@ def test_go_method_receiver_type_is_defined(tmp_path):
     body = "func (c *PlanCommand) Run(args []string) int {\n\treturn 0\n}\n"
     _commit(path, "plan.go", body, "a")
     _commit(path, "plan.go", body.replace("\treturn 0", "\tgenerateConfigOut := c.Meta.GenerateConfigOut\n\treturn 0"), "b")
-    kinds = {c.term: c.kind for c in candidates.from_range(Repo.discover(path), "HEAD")}
+    kinds = {c.term: c.kind for c in candidates_of(Repo.discover(path), ChangeRef.range("HEAD"))}
     assert kinds["PlanCommand"] == candidates.DEFINED
     # A plain function has no receiver; nothing else is made up.
     plain = candidates.from_diff_text("+++ b/y.go\n+func parseArgs(argList []string) {\n")

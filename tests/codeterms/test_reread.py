@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from git_voice.codeterms import pipeline as terms
+from git_voice.codeterms import terms
 from git_voice.codeterms.bias import BASE_BONUS
 from git_voice.codeterms.reread import MARGIN_BONUSES, MAX_READINGS, Rereader
 from git_voice.config import Settings
@@ -56,11 +56,12 @@ def test_wordings_follow_the_span_case_and_leave_spoken_separators_out():
 
 
 def test_margin_follows_bias_strength_and_readings_are_capped():
-    ts = terms.collect(["shallowRef"], None)
-    assert terms.readings(ts, Settings(bias_strength=0.0)) is None
-    assert terms.readings(terms.collect([], None), Settings()) is None
-    default = terms.readings(ts, Settings())
-    assert default is terms.readings(ts, Settings())  # built once per term set
+    ts = terms.collect(["shallowRef"])
+    assert terms.biasing(ts, 0.0).reader() is None
+    assert terms.biasing(terms.collect([])) is None
+    bias = terms.biasing(ts, Settings().bias_strength)
+    default = bias.reader()
+    assert default is bias.reader()  # built once per term set
     assert default(" a Shadow Ref")[0].margin == pytest.approx(MARGIN_BONUSES * BASE_BONUS)
     assert Rereader(["shallowRef"], strength=0.5)(" a Shadow Ref")[0].margin == pytest.approx(MARGIN_BONUSES * BASE_BONUS / 2)
     many = Rereader([f"shallow_ref{i}" for i in range(20)] + ["shallowRef"])

@@ -146,7 +146,9 @@ def test_a_longer_near_match_beats_an_exact_part_of_it():
 def test_local_said_as_everyday_compound_after_the_stays_plain(tmp_path):
     """Real candidates of a real diff: a local said as "the user config" is the thing, not
     the identifier; the functions around it and a defined name after "the" still snap."""
-    from git_voice.codeterms import candidates, pipeline as terms
+    from git_voice.app.transcribe import candidates_of
+    from git_voice.codeterms import terms
+    from git_voice.gitops.changes import ChangeRef
     from git_voice.gitops.repo import Repo
 
     from ..helpers import git, make_repo
@@ -161,8 +163,8 @@ def test_local_said_as_everyday_compound_after_the_stays_plain(tmp_path):
         f.write_text(body)
         git(path, "add", "-A")
         git(path, "commit", "-q", "-m", "x")
-    ts = terms.collect((), lambda: candidates.from_range(Repo.discover(path), "HEAD"))
-    snap_ = lambda raw: terms.snap_text(raw, ts, None)[0]  # noqa: E731
+    ts = terms.collect((), candidates_of(Repo.discover(path), ChangeRef.range("HEAD")))
+    snap_ = lambda raw: terms.snap_text(raw, ts)[0]  # noqa: E731
     # False code terms before: locals said as ordinary noun phrases after "the".
     assert snap_("Load config runs assign defaults on the user config.") == "loadConfig runs assignDefaults on the user config."
     assert snap_("It takes the label names.") == "It takes the label names."

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from git_voice.compose.conventions import Change, commit_type, compose, scope_from_paths
+from git_voice.compose.conventions import commit_type, compose, scope_from_paths
+from git_voice.types import Change
 from git_voice.compose.wrap import width
 
 CZ = shutil.which("cz", path=str(Path(sys.executable).parent)) or shutil.which("cz")

@@ -20,7 +20,7 @@ import soundfile as sf
 from git_voice.audio.load import SAMPLE_RATE, load_audio
 from git_voice.errors import AudioError
 
-from ..commands.notes_audio import NOTE
+from ..cli.notes_audio import NOTE
 from ..helpers import wer
 from . import corpus
 from .state import snapshot

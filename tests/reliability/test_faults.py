@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from ..commands.notes_audio import NOTE
+from ..cli.notes_audio import NOTE
 from ..helpers import ROOT, git, make_repo
 from .state import snapshot
 

@@ -14,11 +14,12 @@ import subprocess
 import time
 from pathlib import Path
 
-from git_voice.codeterms import candidates
+from git_voice.app.transcribe import candidates_of
+from git_voice.gitops.changes import ChangeRef
 from git_voice.compose.conventions import compose
 from git_voice.gitops import changes, hooks, patches
 from git_voice.gitops.repo import Repo
-from git_voice.takes import pending_takes, stage
+from git_voice.gitops.takes import pending_takes, stage
 
 from ..helpers import git, make_repo
 
@@ -77,7 +78,7 @@ def test_merge_commits_in_the_range(tmp_path):
     s = series(repo, f"{base}..HEAD", out=tmp_path / "out")
     assert len(s.files) == 3  # git format-patch leaves the merge out; the cover letter counts 2
     applies(s.files[1:], base, tmp_path, git(repo, "rev-parse", "HEAD^{tree}").strip(), repo)
-    assert {c.path for c in changes.in_range(Repo.discover(repo), f"{base}..HEAD")} == {"side.py", "main.py"}
+    assert {c.path for c in changes.files(Repo.discover(repo), ChangeRef.range(f"{base}..HEAD"))} == {"side.py", "main.py"}
 
 
 def test_worktree_shares_takes_and_hooks_with_the_main_repository(tmp_path, gv, monkeypatch):
@@ -154,7 +155,7 @@ def test_non_utf8_paths(tmp_path):
     git(repo, "commit", "-q", "-m", msg.text)
     s = series(repo, "-1", out=tmp_path / "out")
     applies(s.files, git(repo, "rev-parse", "HEAD~1").strip(), tmp_path, git(repo, "rev-parse", "HEAD^{tree}").strip(), repo)
-    assert candidates.from_range(r, "HEAD~1..HEAD") is not None
+    assert candidates_of(r, ChangeRef.range("HEAD~1..HEAD")) is not None
 
 
 def test_thousands_of_files_in_the_diff_stay_fast(tmp_path):
@@ -173,8 +174,8 @@ def test_thousands_of_files_in_the_diff_stay_fast(tmp_path):
     git(repo, "commit", "-q", "-m", "Many files")
     r = Repo.discover(repo)
     start = time.monotonic()
-    found = changes.in_range(r, "HEAD~1..HEAD")
-    terms = candidates.from_range(r, "HEAD~1..HEAD")
+    found = changes.files(r, ChangeRef.range("HEAD~1..HEAD"))
+    terms = candidates_of(r, ChangeRef.range("HEAD~1..HEAD"))
     elapsed = time.monotonic() - start
     assert len(found) == 5000 and len(terms) > 0
     assert elapsed < 30.0, elapsed

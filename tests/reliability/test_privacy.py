@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from git_voice.gitops.repo import Repo
-from git_voice.takes import mark_used, new_take_path, stage
+from git_voice.gitops.takes import mark_used, new_take_path, stage
 
-from ..commands.notes_audio import NOTE
+from ..cli.notes_audio import NOTE
 from ..helpers import git
 
 _AUDIT = '''

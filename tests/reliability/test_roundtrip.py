@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from git_voice.commands.format_patch import cover_texts
-from git_voice.compose.conventions import Change, compose
+from git_voice.app.format_patch import cover_texts
+from git_voice.compose.conventions import compose
+from git_voice.types import Change
 from git_voice.compose.render import render
 from git_voice.config import Settings
 from git_voice.gitops import patches

@@ -1,0 +1,62 @@
+"""``git voice commit`` and the message both it and the hook write: a spoken note about
+the staged change → a message by convention (``templates/commit-<convention>.j2``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import ui
+from ..compose.conventions import compose
+from ..compose.render import render
+from ..config import Settings
+from ..errors import GitError
+from ..gitops import changes
+from ..gitops.changes import ChangeRef
+from ..gitops.repo import Repo
+from ..gitops.takes import mark_used
+from .notes import attach
+from .takes import choose_audio
+from .transcribe import Request, candidates_of, transcribe_text
+
+
+def message_for(repo: Repo, settings: Settings, text: str, convention: str | None = None, all_tracked: bool = False) -> str:
+    """The commit message for the staged change (or every tracked change) from transcript ``text``."""
+    convention = convention or settings.convention
+    msg = compose(text, changes.staged(repo, all_tracked=all_tracked), convention, scope=settings.scope)
+    return render(
+        f"commit-{convention}", settings.template_dir,
+        header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, text=text,
+    )
+
+
+def transcribe_staged(
+    repo: Repo, settings: Settings, paths: list[Path], all_tracked: bool = False,
+    model: str | None = None, device: str | None = None,
+) -> str:
+    """The transcript of ``paths``, code terms drawn from the staged change."""
+    request = Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
+                      candidates=candidates_of(repo, ChangeRef.staged(all_tracked)))
+    return transcribe_text(paths, request)
+
+
+def commit(
+    repo: Repo, settings: Settings, audio: str | None, record: bool, git_args: list[str], *,
+    convention: str | None = None, edit: bool = True, model: str | None = None, device: str | None = None,
+) -> None:
+    """Transcribe the note, run ``git commit -F`` with the message, and attach the note to the new commit."""
+    args = [a for a in git_args if a != "--"]
+    all_tracked = any(a in ("-a", "--all") for a in args)
+    if not changes.staged(repo, all_tracked=all_tracked) and not any(a in ("--allow-empty", "--amend") for a in args):
+        raise GitError("nothing staged to commit (git add the change first)")
+    takes = choose_audio(repo, settings, audio, record)
+    text = transcribe_staged(repo, settings, takes.paths, all_tracked, model, device)
+    message = message_for(repo, settings, text, convention, all_tracked)
+    msg_file = repo.voice_dir / "COMMIT_EDITMSG"
+    msg_file.write_text(message, "utf-8")
+    rc = repo.git_passthrough("commit", "-F", str(msg_file), *(["--edit"] if edit else []), *args)
+    if rc != 0:
+        raise GitError(f"git commit failed (exit status {rc}); the message is kept in {msg_file}")
+    attach(repo, "HEAD", text, takes.paths[0], settings)
+    if len(takes.paths) > 1:
+        ui.warn(f"{len(takes.paths)} takes were used; the first one's audio is attached to the commit")
+    mark_used(repo, takes.pending)

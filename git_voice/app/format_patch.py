@@ -1,0 +1,86 @@
+"""``git voice format-patch``: the real ``git format-patch --cover-letter``, the cover
+letter filled from a spoken note (a one-patch series gets the note below ``---``)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import ui
+from ..compose.render import render
+from ..compose.summary import clean, summarise
+from ..compose.wrap import wrap
+from ..config import Settings
+from ..errors import ConfigError
+from ..gitops import patches
+from ..gitops.changes import ChangeRef
+from ..gitops.repo import Repo
+from ..gitops.takes import mark_used
+from .takes import choose_audio
+from .transcribe import Request, candidates_of, transcribe_text
+
+
+def guess_range(repo: Repo, args: list[str]) -> str | None:
+    """The argument that names the series' commits (``-N``, ``A..B`` or a revision), or None.
+
+    Returned as the user wrote it: :func:`gitops.changes.range_args` reads it the
+    way format-patch does.
+    """
+    for a in args:
+        if a.startswith("-") and a[1:].isdigit():
+            return a
+    for a in (a for a in args if not a.startswith("-")):
+        if ".." in a or repo.git("rev-parse", "--verify", "--quiet", "--end-of-options", a + "^{commit}", check=False).returncode == 0:
+            return a
+    return None
+
+
+def cover_texts(text: str, settings: Settings) -> tuple[str, str, str]:
+    """(subject, blurb, patch note) for a spoken note: subject ≤ 72 columns, texts wrapped at 72."""
+    summary = summarise(text, 72)
+    subject = summary.subject[:1].upper() + summary.subject[1:]
+    blurb_text = wrap(clean(text))
+    blurb = render("cover-letter", settings.template_dir, subject=subject, text=text, blurb=blurb_text)
+    patch_note = render("patch-note", settings.template_dir, subject=subject, text=text, blurb=wrap(clean(text), 68))
+    return subject, blurb, patch_note
+
+
+def take_stdout(args: list[str]) -> tuple[list[str], bool]:
+    """The arguments without ``--stdout`` (before any ``--``), and whether it was there."""
+    end = args.index("--") if "--" in args else len(args)
+    head = [a for a in args[:end] if a != "--stdout"]
+    return head + args[end:], len(head) != end
+
+
+def format_patch(
+    repo: Repo, settings: Settings, audio: str | None, record: bool, git_args: list[str],
+    model: str | None = None, device: str | None = None,
+) -> list[Path] | None:
+    """Write the series (or stream it as an mbox on stdout with ``--stdout``); the files written, or None."""
+    args, to_stdout = take_stdout(list(git_args))
+    if to_stdout and patches.split_output_dir(args)[1] is not None:
+        raise ConfigError("--stdout and -o cannot be used together")
+    patches.split_output_dir(args)  # a malformed -o fails before any transcription
+    takes = choose_audio(repo, settings, audio, record)
+    rev_range = guess_range(repo, [a for a in args if a != "--"])
+    if rev_range is None:
+        ui.warn("cannot tell the series' commits from the arguments: the note is transcribed without code terms")
+    request = Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
+                      candidates=candidates_of(repo, ChangeRef.range(rev_range)) if rev_range else ())
+    text = transcribe_text(takes.paths, request)
+    subject, blurb, patch_note = cover_texts(text, settings)
+    if to_stdout:
+        # The same series as files, written privately and streamed in order: what
+        # `git format-patch --stdout` prints is those files one after the other.
+        with tempfile.TemporaryDirectory(prefix="git-voice-series-") as tmp:
+            series = patches.format_series(repo, ["-o", tmp, *args], subject=subject, blurb=blurb, patch_note=patch_note)
+            sys.stdout.flush()
+            for f in series.files:
+                sys.stdout.buffer.write(f.read_bytes())
+            sys.stdout.buffer.flush()
+        mark_used(repo, takes.pending)
+        return None
+    series = patches.format_series(repo, args, subject=subject, blurb=blurb, patch_note=patch_note)
+    mark_used(repo, takes.pending)
+    return series.files

@@ -1,0 +1,198 @@
+"""Whisper (any size, English-only or multilingual) through transformers.
+
+Decoding follows OpenAI's reference defaults, which transcribe both shared
+recordings word for word with tiny.en: greedy search conditioned on the previous
+window's text, with temperature fallback when a window's output looks like a
+loop (compression ratio) or is unlikely (average log-probability). Audio over
+30 s goes through transformers' sequential long-form generation with timestamps.
+
+Speed: greedy decoding (the common case) skips ``generate``:
+:func:`.greedy.greedy` runs the encoder once a window and a greedy loop
+over :class:`.decoder.LeanDecoder` (preallocated caches, no
+per-step masks), window after window as ``generate``'s sequential long-form
+does, applying the same logits processors in the same order (the caller's last,
+on full token rows) with a precomputed suppress mask (``generate``'s own
+``SuppressTokensLogitsProcessor`` rebuilds it with ``torch.isin`` every step:
+over a third of a note's time when profiled). When temperature fallback would
+start (compression ratio or average log-probability) or no end of text comes, the
+input goes to ``generate`` whole, so the words are always those of ``generate``
+(``GIT_VOICE_FAST_PATH=0`` turns the loop off). Attention runs through
+PyTorch's SDPA kernel.
+
+Compute types on CPU (``GIT_VOICE_COMPUTE_TYPE``, see :mod:`.runtime`):
+``float32`` (exact); ``int8`` (every linear layer dynamic int8 with one scale per
+output row, as CTranslate2's int8); ``mixed``, the default (``auto``): each part
+in the precision that makes it fast without moving the words. A decoder step
+reads every weight for one token, so it is bound by memory traffic, and most of
+that traffic is the 51864 x 384 output projection (80 MB in float32): it runs in
+int8, a quarter of the bytes. Its error touches one token's scores and nothing
+after; the decoder's own layers carry their output into every later step, so
+they stay float32 (quantising them too, as ``int8`` does, turns "gold ring" into
+"golden ring" on the 8 kHz telephone recording, as faster-whisper int8 does).
+The encoder computes 1500 frames at once, where a CPU's bfloat16 matrix units
+(AMX, AVX-512 BF16) are fast: it runs in bfloat16 there, as do the
+cross-attention keys and values every step reads; float32 on CPUs without them.
+GPUs run float16 (``asr.device.resolve_device``).
+
+The package: ``engine`` (this class), ``greedy`` (the loop), ``decoder`` (the lean
+decoder step), ``timestamps`` (token rules and segments), ``rescoring`` (re-reading
+code terms against the audio), ``runtime`` (threads, quantisation, the generate patch).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from ... import config
+from ...errors import ModelError
+from ...types import Segment
+from ...util import first_line
+from ..engine import DecodeOptions, Engine, EngineResult
+from .decoder import LeanDecoder
+from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, greedy
+from .rescoring import reread_decoded
+from ..models import quiet_transformers
+from .runtime import apply_compute_type, compute_type_for, speed_up_generate, window_threads
+from .timestamps import Vocab
+
+SAMPLE_RATE = 16000
+WINDOW_SAMPLES = 30 * SAMPLE_RATE
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Temperature fallback samples from this seed on every call (see ``WhisperEngine._seeded``).
+FALLBACK_SEED = 0
+NO_SPEECH_THRESHOLD = 0.6
+
+
+class WhisperEngine(Engine):
+    """Whisper through transformers; see the module docstring for how it decodes."""
+
+    def __init__(self, path: Path, name: str, device: str, dtype: Any, compute_type: str | None = None) -> None:
+        super().__init__(name, device)
+        self.compute_type = compute_type_for(device, compute_type)
+        runtime = config.runtime()
+        quiet_transformers()
+        import torch
+        from transformers import WhisperForConditionalGeneration, WhisperProcessor
+
+        try:
+            self.processor = WhisperProcessor.from_pretrained(str(path))
+            # SDPA: one fused attention kernel instead of matmul + softmax + matmul.
+            model = WhisperForConditionalGeneration.from_pretrained(str(path), dtype=dtype, attn_implementation="sdpa")
+        except Exception as exc:  # corrupt or partial files surface in many exception types
+            raise ModelError(f"cannot load the Whisper model in {path}: {first_line(exc)}") from None
+        self.model = model.to(device).eval()
+        self.dtype = dtype
+        self.torch = torch
+        cross_dtype = apply_compute_type(self.model, self.compute_type)
+        self.lean = LeanDecoder(self.model, cross_dtype=cross_dtype)  # after quantisation: it holds the modules
+        self.multilingual = bool(getattr(self.model.generation_config, "is_multilingual", False))
+        # The greedy loop (see greedy.greedy); False: generate always.
+        self.fast_path = runtime.fast_path
+        self.vocab = Vocab.of(self.model, device)
+        speed_up_generate(self.model, self.vocab.suppress_bias)
+        # Threads per window: torch's count on an idle machine, fewer when other
+        # work holds the cores (see runtime.threads_for_window). GIT_VOICE_THREADS=N fixes it.
+        self.fixed_threads = runtime.threads
+
+    def warm_up(self) -> None:
+        """One window through the encoder and a few decoder steps, on silence."""
+        torch = self.torch
+        feats = self._features(np.zeros(SAMPLE_RATE, dtype=np.float32))["input_features"]
+        with torch.inference_mode():
+            encoder_out = self.model.model.encoder(feats).last_hidden_state
+            self.lean.start(encoder_out)
+            scores = self.lean([self.vocab.sot])
+            for _ in range(3):
+                scores = self.lean([int(scores.argmax())])
+
+    def _features(self, samples: np.ndarray) -> dict[str, Any]:
+        fe = self.processor.feature_extractor
+        if len(samples) > WINDOW_SAMPLES:
+            feats = fe(
+                samples,
+                sampling_rate=SAMPLE_RATE,
+                return_tensors="pt",
+                truncation=False,
+                padding="longest",
+                return_attention_mask=True,
+            )
+        else:
+            feats = fe(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True)
+        return {k: v.to(self.device, dtype=self.dtype if k == "input_features" else v.dtype) for k, v in feats.items()}
+
+    def _language(self, feats: dict[str, Any], requested: str | None) -> str | None:
+        if not self.multilingual:
+            return "en"
+        if requested:
+            return requested
+        with self.torch.inference_mode():
+            ids = self.model.detect_language(feats["input_features"][:, :, :3000])
+        token = self.processor.tokenizer.convert_ids_to_tokens(int(ids[0]))
+        return token.strip("<|>") if token else None
+
+    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> EngineResult:
+        feats = self._features(samples)
+        language = self._language(feats, options.language)
+        kwargs: dict[str, Any] = dict(
+            return_timestamps=True,
+            return_segments=True,
+            condition_on_prev_tokens=True,
+            temperature=FALLBACK_TEMPERATURES,
+            compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+            logprob_threshold=LOGPROB_THRESHOLD,
+            no_speech_threshold=NO_SPEECH_THRESHOLD,
+            num_beams=max(1, options.beam_size),
+        )
+        if self.multilingual and language:
+            kwargs.update(language=language, task="transcribe")
+        bias = options.biasing
+        processors = bias.logits_processors(self.processor.tokenizer) if bias is not None else []
+        readings = bias.reader() if bias is not None else None
+        out = None
+        if self._fast_path_applies(options):
+            with self.torch.inference_mode():
+                out = greedy(self, feats["input_features"], processors, readings)
+        if out is None:
+            # Beam search, long-form, multilingual, or a window the fast path hands back
+            # (temperature fallback, no end of text): transformers' generate, whole.
+            if processors:
+                kwargs["logits_processor"] = processors
+            with window_threads(self.fixed_threads), self.torch.inference_mode(), self._seeded():
+                out = self.model.generate(**feats, **kwargs)
+                if readings is not None and isinstance(out, dict) and out.get("segments"):
+                    out["rereads"] = reread_decoded(self, feats["input_features"], out["segments"][0], readings, language)
+        segments = self._segments(out)
+        rereads = out.get("rereads", []) if isinstance(out, dict) else []
+        return EngineResult(segments=segments, language=language, rereads=rereads)
+
+    @contextlib.contextmanager
+    def _seeded(self) -> Iterator[None]:
+        """The same random numbers for every call: temperature fallback samples, and the
+        same recording should give the same transcript each time. The caller's random
+        state is put back afterwards."""
+        torch = self.torch
+        devices = [torch.device(self.device).index or 0] if self.device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(FALLBACK_SEED)
+            yield
+
+    def _fast_path_applies(self, options: DecodeOptions) -> bool:
+        """Greedy decoding with an English-only model: the common case of a spoken note, any length."""
+        return self.fast_path and not self.multilingual and max(1, options.beam_size) == 1
+
+    def _segments(self, out: Any) -> list[Segment]:
+        tok = self.processor.tokenizer
+        segments: list[Segment] = []
+        if isinstance(out, dict) and out.get("segments") and out["segments"][0]:
+            for seg in out["segments"][0]:
+                text = tok.decode(seg["tokens"], skip_special_tokens=True).strip()
+                if text:
+                    segments.append(Segment(float(seg["start"]), float(seg["end"]), text))
+            return segments
+        seqs = out["sequences"] if isinstance(out, dict) else out
+        text = tok.decode(seqs[0], skip_special_tokens=True).strip()
+        return [Segment(0.0, 0.0, text)] if text else []

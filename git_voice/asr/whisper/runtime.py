@@ -1,0 +1,188 @@
+"""Where and how Whisper runs on this machine: CPU threads per window, the compute type
+(quantisation, bfloat16), and the one patch of a private transformers method.
+
+Read the module docstring of :mod:`.engine` for why each choice is made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any, Iterator
+
+from ... import config
+
+
+def cpu_has_bf16_matmul() -> bool:
+    """True where oneDNN runs bfloat16 matrix products in hardware (AMX or AVX-512 BF16)."""
+    import torch
+
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except Exception:  # an old or stripped build: no claim
+        return False
+
+
+def compute_type_for(device: str, requested: str | None = None) -> str:
+    """The compute type to run: one of ``config.COMPUTE_TYPES`` but ``auto``; ``native`` off CPU.
+
+    ``requested`` defaults to ``GIT_VOICE_COMPUTE_TYPE`` (:func:`config.runtime`).
+    int8 kernels (fbgemm/onednn dynamic quantisation) exist on CPU only; on a GPU
+    the half-precision dtype chosen by :func:`resolve_device` is the fast path.
+    """
+    req = config.check_choice("compute_type", requested) if requested else config.runtime().compute_type
+    if device != "cpu":
+        return "native"
+    return "mixed" if req == "auto" else req
+
+
+
+def idle_cpus(samples: int = 5, gap: float = 0.0002) -> int | None:
+    """CPUs nobody else is running on right now (Linux: /proc/loadavg), or None where unknown.
+
+    The fewest others seen over a few readings a fraction of a millisecond apart:
+    a kernel thread that runs for a moment is not a process holding a core.
+    """
+    import time
+
+    others = None
+    for i in range(samples):
+        if i:
+            time.sleep(gap)
+        try:
+            with open("/proc/loadavg") as f:
+                running = int(f.read().split()[3].split("/")[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        seen = max(0, running - _own_running_threads())
+        others = seen if others is None else min(others, seen)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus - (others or 0)
+
+
+def _own_running_threads() -> int:
+    """This process's runnable threads: the caller, and torch's workers still spinning after a parallel loop."""
+    count = 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 1
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        count += state == "R"
+    return max(1, count)
+
+
+def threads_for_window(available: int, fixed: int | None = None, idle: int | None = None) -> int:
+    """How many threads the next window runs on: ``available`` (torch's count) when the CPUs are idle.
+
+    A decoder step is hundreds of small operations, each ending in a barrier
+    across threads. With another process on the cores, a thread that is not
+    scheduled stalls every barrier: on a 2-core machine with one core busy a 35 s
+    recording took 27 s on two threads and 2.7 s on one (0.9 s on two, idle).
+    So take no more threads than there are idle CPUs, and at least one.
+    """
+    if fixed:
+        return max(1, fixed)
+    if idle is None:
+        return available
+    return max(1, min(available, idle))
+
+
+@contextlib.contextmanager
+def window_threads(fixed: int | None) -> Iterator[None]:
+    """torch's thread count set by :func:`threads_for_window` for one window, then put back."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(threads_for_window(threads, fixed, idle_cpus()))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def quantize_linear_int8(model: Any) -> Any:
+    """Swap every ``nn.Linear`` for a dynamic int8 one, in place; returns ``model``.
+
+    Dynamic quantisation keeps activations in float and rescales per call, so no
+    calibration data is needed. Weights get one scale per output row: one scale
+    per matrix turned "wet with dew" into "wet with a dew" on the telephone
+    recording. The output projection (51864 x 384, run once per decoded token) is
+    included: it is the single largest matrix of tiny.en.
+    """
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        # torch >= 2.10 points eager-mode users at torchao; the eager API still works.
+        warnings.simplefilter("ignore")
+        spec = {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
+        return torch.ao.quantization.quantize_dynamic(model, spec, inplace=True)
+
+
+def apply_compute_type(model: Any, compute_type: str) -> Any:
+    """Quantise or wrap ``model`` in place for ``compute_type``; the cross-attention dtype.
+
+    - ``float32``: as loaded.
+    - ``int8``: every linear layer dynamic int8 (as CTranslate2's int8).
+    - ``mixed``: the output projection int8; the encoder under bfloat16
+      autocast and the cross-attention keys and values in bfloat16 where the
+      CPU has bfloat16 matrix units; the decoder's layers float32.
+    """
+    import torch
+
+    if compute_type == "int8":
+        quantize_linear_int8(model)
+    elif compute_type == "mixed":
+        model.proj_out = quantize_linear_int8(torch.nn.Sequential(model.proj_out))[0]
+        if not cpu_has_bf16_matmul():
+            return None
+        encoder = model.model.encoder
+        plain = encoder.forward
+
+        def forward(*args: Any, **kwargs: Any) -> Any:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                out = plain(*args, **kwargs)
+            out.last_hidden_state = out.last_hidden_state.to(torch.float32)
+            return out
+
+        encoder.forward = forward
+        return torch.bfloat16
+    return None
+
+
+def speed_up_generate(model: Any, bias: Any) -> None:
+    """Swap ``model.generate``'s suppress-tokens processor for one adding ``bias``, a precomputed mask.
+
+    transformers' ``SuppressTokensLogitsProcessor`` rebuilds a vocabulary-wide
+    mask with ``torch.isin`` on every step (over a third of a note's time when
+    profiled); this one adds the same -inf once computed, at the same place in
+    the list, so the scores are identical.
+    """
+    from transformers.generation.logits_process import SuppressTokensLogitsProcessor
+
+    original = model._retrieve_logit_processors
+
+    class PrecomputedSuppress(SuppressTokensLogitsProcessor):
+        def __init__(self, inner: Any) -> None:
+            self.suppress_tokens = inner.suppress_tokens
+
+        def __call__(self, input_ids: Any, scores: Any) -> Any:
+            return scores + bias.to(device=scores.device, dtype=scores.dtype)
+
+    def retrieve(*args: Any, **kwargs: Any) -> Any:
+        procs = original(*args, **kwargs)
+        if procs is None:
+            return procs
+        return [PrecomputedSuppress(p) if type(p) is SuppressTokensLogitsProcessor else p for p in procs]
+
+    model._retrieve_logit_processors = retrieve

@@ -1,0 +1,69 @@
+"""``git voice hook install|uninstall|run|attach``: the prepare-commit-msg and post-commit
+hooks. ``run`` and ``attach`` are what the installed scripts call (see :mod:`git_voice.app.hook`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .. import ui
+
+
+@click.group()
+def hook() -> None:
+    """Install, remove or run the prepare-commit-msg and post-commit hooks."""
+
+
+@hook.command()
+def install() -> None:
+    """Install the hooks where git looks for hooks (core.hooksPath, worktrees honoured).
+
+    prepare-commit-msg fills the message from a spoken take; post-commit stores the
+    transcript and recording as the commit's voice notes. A hook already there is
+    moved to NAME.legacy and still runs first. Also sets notes.rewriteRef so amend
+    and rebase keep voice notes.
+    """
+    from ..gitops import hooks, notes
+    from ..gitops.repo import Repo
+
+    repo = Repo.discover()
+    result = hooks.install(repo)
+    notes.ensure_rewrite_refs(repo)
+    if result.moved_legacy:
+        ui.info(f"kept the existing hook as {result.path.name}{hooks.LEGACY_SUFFIX}; it still runs first")
+    ui.info(f"{'refreshed' if result.refreshed else 'installed'} {result.path}")
+
+
+@hook.command()
+def uninstall() -> None:
+    """Remove the hooks (hooks that were moved aside come back)."""
+    from ..gitops import hooks
+    from ..gitops.repo import Repo
+
+    if hooks.uninstall(Repo.discover()):
+        ui.info("removed the git-voice hooks")
+    else:
+        ui.info("no git-voice hook was installed")
+
+
+@hook.command("run", hidden=True)
+@click.argument("msg_file", type=click.Path(path_type=Path))
+@click.argument("source", required=False, default=None)
+@click.argument("sha", required=False, default=None)
+def run(msg_file, source, sha) -> None:
+    """prepare-commit-msg MSG_FILE [SOURCE [SHA]] (also PRE_COMMIT_COMMIT_MSG_SOURCE)."""
+    from ..app.hook import prepare
+
+    if source is None:
+        source = os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
+    prepare(msg_file, source or "")
+
+
+@hook.command("attach", hidden=True)
+def attach() -> None:
+    """post-commit: store the note the prepare-commit-msg hook left as the commit's voice notes."""
+    from ..app.hook import post_commit
+
+    post_commit()

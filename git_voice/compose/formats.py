@@ -1,0 +1,49 @@
+"""Transcripts as text, JSON, SubRip (srt) or WebVTT (vtt) for ``git voice transcribe``."""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from ..types import Transcript
+
+
+def _stamp(seconds: float, sep: str) -> str:
+    ms = int(round(max(0.0, seconds) * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def _cues(t: Transcript) -> list[tuple[float, float, str]]:
+    if t.segments:
+        cues = [(s.start, s.end, s.text) for s in t.segments]
+    elif t.text:
+        cues = [(0.0, t.duration, t.text)]
+    else:
+        cues = []
+    # End times never run past the audio, and a cue never ends before it starts.
+    return [(a, max(a, min(b if b > a else t.duration, t.duration)), txt) for a, b, txt in cues]
+
+
+def render(transcripts: Sequence[Transcript], fmt: str) -> str:
+    if fmt == "json":
+        data = [t.to_dict() for t in transcripts]
+        return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+    parts: list[str] = []
+    for t in transcripts:
+        if fmt == "text":
+            body = t.text + "\n" if t.text else ""
+        elif fmt == "srt":
+            body = "".join(
+                f"{i}\n{_stamp(a, ',')} --> {_stamp(b, ',')}\n{txt}\n\n" for i, (a, b, txt) in enumerate(_cues(t), 1)
+            )
+        elif fmt == "vtt":
+            body = "WEBVTT\n\n" + "".join(f"{_stamp(a, '.')} --> {_stamp(b, '.')}\n{txt}\n\n" for a, b, txt in _cues(t))
+        else:  # pragma: no cover - click restricts the choice
+            raise ValueError(fmt)
+        if len(transcripts) > 1 and fmt == "text":
+            body = f"==> {t.source} <==\n{body}"
+        parts.append(body)
+    return ("\n" if fmt == "text" else "").join(parts)

@@ -1,0 +1,2 @@
+"""The warm model: ``git voice serve`` (``server``) and its client (``client``), over the
+OpenAI-style ``/v1/audio/transcriptions`` API. Knows engines, not code terms."""

@@ -1,0 +1,309 @@
+"""``git voice serve``: one loaded model answering on a local socket.
+
+Endpoints (the OpenAI audio API shape, so any client of that API works):
+
+``GET /health``
+    ``{"status": "ok", "model": ..., "device": ...}``
+``POST /v1/audio/transcriptions``
+    multipart ``file`` (any audio soundfile reads), ``model`` (must name the
+    loaded model, or ``bundled``/``whisper-1`` for the default), optional
+    ``language``, ``prompt`` (code terms, comma-separated: they become the
+    Whisper prompt and the code-term bias, as in-process) and
+    ``response_format`` ``json`` (default), ``verbose_json`` or ``text``.
+
+It listens on a Unix socket in a user-only folder (the default) or on
+127.0.0.1; requests are served one at a time, because one model on one CPU
+gains nothing from running two at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import socketserver
+import tempfile
+import threading
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any, Callable
+
+from ..asr import models
+from ..asr.engine import DecodeOptions, Engine
+from ..audio.load import load_audio
+from ..errors import GitVoiceError
+from .client import API_PATH, HEALTH_PATH, Address
+
+# Given the terms a request names (its ``prompt``) and its language, the options to decode with.
+OptionsFor = Callable[[list[str], "str | None"], DecodeOptions]
+
+# A 30-minute take as float32 WAV is about 115 MB; refuse anything far beyond.
+MAX_UPLOAD_BYTES = 256 * 1024 * 1024
+DEFAULT_MODEL_NAMES = {"bundled", "default", "whisper-1", ""}
+
+
+class ServerError(GitVoiceError):
+    """The server cannot start (address in use, bad folder)."""
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None]:
+    """Fields and the ``file`` part's bytes of a ``multipart/form-data`` body."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise BadRequest(415, "expected multipart/form-data")
+    msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    if not msg.is_multipart():
+        raise BadRequest(400, "malformed multipart body")
+    fields: dict[str, str] = {}
+    file_bytes = None
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if name == "file":
+            file_bytes = payload
+        elif name:
+            fields[str(name)] = payload.decode("utf-8", "replace")
+    return fields, file_bytes
+
+
+class ModelThread:
+    """Runs the model's work on the thread that calls :meth:`run` (``git voice serve``: the main thread).
+
+    The HTTP server answers each connection on a thread of its own, and torch is
+    twice as slow off the main thread here: a 15 s take took 0.60 to 0.62 s on a
+    long-lived worker thread against 0.28 to 0.30 s on the main one (the same
+    engine, warmed up on the thread it ran on, 2 threads, idle machine). So the
+    handlers queue their work and the main thread does it.
+    """
+
+    def __init__(self) -> None:
+        import queue
+
+        self._jobs: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` on the model thread; its result, or its exception raised here."""
+        from concurrent.futures import Future
+
+        if self._stop.is_set():
+            raise RuntimeError("the server is stopping")
+        future: Future = Future()
+        self._jobs.put((future, fn, args))
+        return future.result()
+
+    def run(self) -> None:
+        """Do queued work until :meth:`stop`; a KeyboardInterrupt ends it too (and fails the job in hand)."""
+        import queue
+
+        while not self._stop.is_set():
+            try:
+                future, fn, args = self._jobs.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:
+                future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("the server is stopping"))
+                if not isinstance(exc, Exception):
+                    raise
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+class Transcriber:
+    """The loaded engine plus what a request needs to use it as in-process transcription does.
+
+    ``options_for`` builds the decode options of a request (the application layer
+    gives it, with the code-term biasing: this layer knows no code terms).
+    """
+
+    def __init__(
+        self, engine: Engine, model_key: str, settings: Any, options_for: OptionsFor,
+        model_thread: "ModelThread | None" = None,
+    ) -> None:
+        self.engine = engine
+        self.model_key = model_key
+        self.settings = settings
+        self.options_for = options_for
+        self.lock = threading.Lock()
+        # Where the engine runs: the ModelThread's (the main thread under `git voice
+        # serve`), or, without one, the handler's own thread.
+        self.model_thread = model_thread
+
+    def accepts(self, model: str) -> bool:
+        if model.strip().lower() in DEFAULT_MODEL_NAMES:
+            return self.model_key == models.resolve(None).key
+        try:
+            return models.resolve(model).key == self.model_key
+        except GitVoiceError:
+            return model == self.engine.name
+
+    def __call__(self, fields: dict[str, str], audio: bytes) -> dict[str, Any]:
+        if not self.accepts(fields.get("model", "")):
+            raise BadRequest(400, f"this server runs {self.engine.name}, not {fields.get('model')!r}")
+        with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:
+            tmp.write(audio)
+            tmp.flush()
+            try:
+                samples = load_audio(tmp.name, max_seconds=self.settings.max_seconds).samples
+            except GitVoiceError as exc:
+                raise BadRequest(400, str(exc).replace(tmp.name, "the uploaded file")) from None
+        hotwords = [t.strip() for t in fields.get("prompt", "").split(",") if t.strip()]
+        options = self.options_for(hotwords, fields.get("language") or self.settings.language)
+        with self.lock:
+            if self.model_thread is not None:
+                result = self.model_thread.call(self.engine.transcribe, samples, options)
+            else:
+                result = self.engine.transcribe(samples, options)
+        return {
+            "text": " ".join(s.text for s in result.segments).strip(),
+            "language": result.language,
+            "duration": len(samples) / 16000,
+            "model": self.engine.name,
+            "device": self.engine.device,
+            "segments": [{"id": i, "start": s.start, "end": s.end, "text": s.text} for i, s in enumerate(result.segments)],
+            "rereads": [r.to_dict() for r in result.rereads],
+        }
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "git-voice"
+    protocol_version = "HTTP/1.1"
+    transcriber: Transcriber  # set on the subclass made by make_server
+    log: Callable[[str], None] = staticmethod(lambda _m: None)
+
+    def address_string(self) -> str:  # a Unix peer has no (host, port)
+        return str(self.client_address[0]) if isinstance(self.client_address, tuple) else "local"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        self.log(format % args)
+
+    def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, obj: Any) -> None:
+        self._send(status, json.dumps(obj).encode())
+
+    def _error(self, status: int, message: str) -> None:
+        self._json(status, {"error": {"message": message, "type": "invalid_request_error" if status < 500 else "server_error"}})
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/") == HEALTH_PATH:
+            t = self.transcriber
+            self._json(200, {"status": "ok", "model": t.engine.name, "device": t.engine.device})
+        else:
+            self._error(404, f"no such endpoint {self.path}")
+
+    def do_POST(self) -> None:
+        if self.path.split("?")[0].rstrip("/") != API_PATH:
+            self._error(404, f"no such endpoint {self.path}")
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or "-1")
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_UPLOAD_BYTES:
+            self.close_connection = True
+            self._error(411 if length < 0 else 413, "a Content-Length up to 256 MiB is required")
+            return
+        body = self.rfile.read(length)
+        try:
+            fields, audio = parse_form(self.headers.get("Content-Type", ""), body)
+            if audio is None:
+                raise BadRequest(400, "no 'file' part in the form")
+            reply = self.transcriber(fields, audio)
+        except BadRequest as exc:
+            self._error(exc.status, str(exc))
+            return
+        except Exception as exc:  # the model failed: report it, keep serving
+            self._error(500, f"{type(exc).__name__}: {exc}")
+            return
+        fmt = fields.get("response_format", "json")
+        if fmt == "text":
+            self._send(200, (reply["text"] + "\n").encode(), "text/plain; charset=utf-8")
+        elif fmt == "verbose_json":
+            self._json(200, reply)
+        else:
+            self._json(200, {"text": reply["text"]})
+
+
+class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+class _TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def _claim_socket_path(path: Path) -> None:
+    """Make the user-only folder; remove a stale socket, refuse a live one."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        return
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except OSError:
+        path.unlink()  # left by a server that died
+        return
+    finally:
+        probe.close()
+    raise ServerError(f"a server already listens on unix:{path}")
+
+
+def ensure_free(addr: Address) -> None:
+    """Refuse early when a live server already owns a Unix socket address."""
+    if addr.scheme == "unix":
+        _claim_socket_path(Path(addr.path))
+
+
+def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None) -> socketserver.BaseServer:
+    """Bind ``addr`` (a Unix socket or a local TCP port) and return the server, not yet serving."""
+    handler = type("BoundHandler", (Handler,), {"transcriber": transcriber})
+    if log:
+        handler.log = staticmethod(log)
+    if addr.scheme == "unix":
+        path = Path(addr.path)
+        _claim_socket_path(path)
+        old = os.umask(0o177)  # the socket is born user-only: no window for others to connect
+        try:
+            return _UnixServer(str(path), handler)
+        finally:
+            os.umask(old)
+    if addr.scheme != "http":
+        raise ServerError(f"cannot listen on {addr}: use a Unix socket or http://127.0.0.1:PORT")
+    try:
+        return _TCPServer((addr.host, addr.port), handler)
+    except OSError as exc:
+        raise ServerError(f"cannot listen on {addr}: {exc.strerror or exc}") from None
+
+
+def bound_address(server: socketserver.BaseServer, addr: Address) -> Address:
+    """``addr`` with the port the kernel chose when it asked for port 0."""
+    if addr.scheme == "unix":
+        return addr
+    host, port = server.server_address[:2]
+    return Address(addr.scheme, str(host), int(port), addr.path)
+
+
+def cleanup(server: socketserver.BaseServer, addr: Address) -> None:
+    server.server_close()
+    if addr.scheme == "unix":
+        try:
+            os.unlink(addr.path)
+        except FileNotFoundError:
+            pass
