@@ -46,9 +46,9 @@ def _offer_to_record(repo: Repo, settings: Settings) -> list[Path]:
         answer = tty.readline().strip().lower()
     if answer not in ("y", "yes"):
         return []
-    from ..audio.record import record_take
+    from ..audio.record import record
 
-    return [record_take(repo, settings, pending=False)]
+    return [record(repo, settings, pending=False).path]
 
 
 def fill_message_file(msg_file: Path, source: str) -> str:

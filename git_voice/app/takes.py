@@ -26,9 +26,9 @@ def choose_audio(repo: Repo, settings: Settings, audio: str | None, record: bool
     if audio:
         return Takes([Path(audio)])
     if record:
-        from ..audio.record import record_take
+        from ..audio.record import record
 
-        return Takes([record_take(repo, settings)])
+        return Takes([record(repo, settings).path])
     if use_pending:
         pending = pending_takes(repo)
         if pending:

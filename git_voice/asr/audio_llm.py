@@ -101,7 +101,7 @@ class AudioLlmEngine(Engine):
         # Batched prompts differ in length: a decoder-only model needs them padded on the left.
         self.processor.tokenizer.padding_side = "left"
         self.model = self._load_model(path)
-        # The last request as the processor got it (for --verbose output and tests).
+        # The last request as the processor got it (tests read it).
         self.last_request: dict[str, Any] = {}
         self.last_input_ids: Any = None
 

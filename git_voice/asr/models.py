@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ModelError
+from ..util import first_line
 from . import bundled
 
 BUNDLED_ALIASES = {"bundled", "default", "tiny.en", "whisper-tiny.en"}
@@ -76,8 +77,7 @@ def _hub_snapshot(repo_id: str, progress: Callable[[str], None] | None) -> Path:
     try:
         return Path(snapshot_download(repo_id, allow_patterns=_HUB_PATTERNS))
     except Exception as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError(f"cannot fetch {repo_id} from the Hugging Face hub: {reason}") from None
+        raise ModelError(f"cannot fetch {repo_id} from the Hugging Face hub: {first_line(exc)}") from None
 
 
 def materialize(ref: ModelRef, progress: Callable[[str], None] | None = None) -> Path:

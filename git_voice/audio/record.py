@@ -318,7 +318,17 @@ def record(
     require_terminal: bool = True,
     status: IO[str] | None = None,
 ) -> Take:
-    """Record one take and return it; see :func:`record_take` for the arguments."""
+    """Record from the microphone until Enter, Ctrl-C, SIGTERM or the limit: the take (its ``path``, length and why it stopped).
+
+    ``pending`` files the take for the next commit or format-patch; ``output``
+    writes it there instead of ``.git/voice/``. ``max_seconds`` and ``device``
+    default to ``voice.maxRecordSeconds`` and ``voice.inputDevice``. Keys are read
+    from stdin when it is a terminal, else from ``tty`` or ``/dev/tty`` (as in a
+    git hook). With no terminal at all this raises :class:`RecordingError`, unless
+    ``require_terminal`` is False: the take then stops only at the limit or on a
+    signal. Every failure raises :class:`RecordingError` naming the file that keeps
+    whatever was captured (also in its ``take`` attribute).
+    """
     sd = load_sounddevice()
     dev = pick_device(sd, device if device is not None else settings.input_device)
     limit = float(max_seconds or settings.max_record_seconds)
@@ -340,37 +350,3 @@ def record(
     if not math.isfinite(recorder.state.loudest) or recorder.state.loudest < SILENCE_DB:
         ui.warn(f"the take is silent: check the input device ({dev.name})")
     return take
-
-
-def record_take(
-    repo: Repo | None,
-    settings: Settings,
-    *,
-    pending: bool = False,
-    output: str | Path | None = None,
-    max_seconds: float | None = None,
-    device: str | int | None = None,
-    tty: str | None = None,
-    require_terminal: bool = True,
-) -> Path:
-    """Record from the microphone until Enter, Ctrl-C, SIGTERM or the limit; the take's path.
-
-    ``pending`` files the take for the next commit or format-patch; ``output``
-    writes it there instead of ``.git/voice/``. ``max_seconds`` and ``device``
-    default to ``voice.maxRecordSeconds`` and ``voice.inputDevice``. Keys are read
-    from stdin when it is a terminal, else from ``tty`` or ``/dev/tty`` (as in a
-    git hook). With no terminal at all this raises :class:`RecordingError`, unless
-    ``require_terminal`` is False: the take then stops only at the limit or on a
-    signal. Every failure raises :class:`RecordingError` naming the file that keeps
-    whatever was captured (also in its ``take`` attribute).
-    """
-    return record(
-        repo,
-        settings,
-        pending=pending,
-        output=output,
-        max_seconds=max_seconds,
-        device=device,
-        tty=tty,
-        require_terminal=require_terminal,
-    ).path

@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
 from ..errors import AudioError
+from ..util import atomic_write
 from .repo import Repo
 
 AUDIO_SUFFIXES = {".flac", ".wav", ".ogg", ".mp3", ".oga", ".opus"}
@@ -59,11 +59,7 @@ def stage(repo: Repo, source: str | os.PathLike[str]) -> Path:
     if not src.is_file():
         raise AudioError(f"no such audio file: {source}")
     dest = new_take_path(repo, pending=True, suffix=src.suffix.lower() or ".flac")
-    tmp = dest.with_name(dest.name + ".part")
-    shutil.copyfile(src, tmp)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, dest)
-    return dest
+    return atomic_write(dest, src.read_bytes(), mode=0o600)
 
 
 def mark_used(repo: Repo, takes: list[Path]) -> list[Path]:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from git_voice.audio.record import record, record_take
+from git_voice.audio.record import record
 from git_voice.audio.takefile import recover_part
 from git_voice.config import load_settings
 from git_voice.errors import RecordingError
@@ -75,10 +75,10 @@ def test_take_is_streamed_speech_in_git_dir_user_only(repo, speech, install):
     ).stdout
 
 
-def test_pending_take_and_record_take_signature(repo, speech, install):
+def test_pending_take_and_record_signature(repo, speech, install):
     src = _speech(speech(SENTENCE))
     install(FakeSoundDevice(src))
-    path = record_take(Repo.discover(repo), load_settings(repo), pending=True, max_seconds=2.0, require_terminal=False)
+    path = record(Repo.discover(repo), load_settings(repo), pending=True, max_seconds=2.0, require_terminal=False).path
     assert path.parent == repo / ".git" / "voice" / "pending" and len(_read(path)) == 32000
 
 
@@ -215,9 +215,9 @@ def test_hook_without_terminal_refuses_to_record(repo, tmp_path):
     code = (
         "import sys; from tests.audio.fakedevice import FakeSoundDevice; "
         "sys.modules['sounddevice'] = FakeSoundDevice(); "
-        "from git_voice.audio.record import record_take; from git_voice.config import load_settings; "
+        "from git_voice.audio.record import record; from git_voice.config import load_settings; "
         "from git_voice.gitops.repo import Repo; from git_voice.errors import RecordingError\n"
-        "try: record_take(Repo.discover(), load_settings(), pending=True)\n"
+        "try: record(Repo.discover(), load_settings(), pending=True)\n"
         "except RecordingError as e: print(e); sys.exit(2)"
     )
     proc = subprocess.run(
