@@ -40,12 +40,16 @@ def choose_audio(repo: Repo, settings, audio: str | None, record: bool, *, use_p
     raise AudioError("no audio: give --audio FILE or --record (or stage a take: git voice note stage FILE)")
 
 
-def transcribe(paths: Sequence[Path], settings, candidates: Callable[[], list] | None, model=None, device=None) -> str:
-    """The spoken text of ``paths`` (several takes joined in order), code terms from ``candidates``."""
+def transcribe(paths: Sequence[Path], settings, candidates: Callable[[], list] | None, model=None, device=None,
+               keep: list | None = None) -> str:
+    """The spoken text of ``paths`` (several takes joined in order), code terms from ``candidates``;
+    ``keep``, when given, receives the transcripts."""
     from .. import pipeline
 
     request = pipeline.Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords), candidates=candidates)
     results = pipeline.transcribe_files(list(paths), request)
+    if keep is not None:
+        keep.extend(results)
     text = " ".join(t.text.strip() for t in results if t.text.strip())
     if not text:
         raise AudioError("the recording holds no speech: nothing to write")
@@ -67,3 +71,20 @@ def attach(repo: Repo, rev: str, text: str, audio: Path | None, settings) -> Non
     notes.set_text(repo, rev, note_text(text, settings))
     if audio is not None:
         notes.set_audio(repo, rev, audio)
+
+
+def time_words(repo: Repo, rev: str, settings, transcript, model=None, device=None) -> None:
+    """Store the note's word timings (``voicewords``) so nothing transcribes it again to play it.
+
+    A failure here costs only the timings (made again on first view): a warning.
+    """
+    import dataclasses
+
+    from .. import ui, voicewords
+
+    try:
+        chosen = dataclasses.replace(settings, model=model or settings.model, device=device or settings.device)
+        segments = [(s.start, s.end, s.text) for s in transcript.segments]
+        voicewords.make(repo, rev, chosen, segments=segments, terms=transcript.hotwords)
+    except Exception as exc:  # noqa: BLE001 (the note itself is stored)
+        ui.warn(f"word timings not stored: {(str(exc).strip().splitlines() or [type(exc).__name__])[0]}")

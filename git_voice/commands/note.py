@@ -42,9 +42,11 @@ def add(rev, audio, record, model, device) -> None:
         except GitError:  # a root commit has no parent to diff against
             return []
 
-    text = _voice.transcribe(takes.paths, settings, source, model, device)
+    results: list = []
+    text = _voice.transcribe(takes.paths, settings, source, model, device, keep=results)
     notes.ensure_rewrite_refs(repo)
     _voice.attach(repo, commit, text, takes.paths[0], settings)
+    _voice.time_words(repo, commit, settings, results[0], model, device)
     click.echo(ui.sanitize(text))
 
 
