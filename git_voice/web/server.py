@@ -143,11 +143,15 @@ def serve(repo: Repo, settings: Any, rev_range: str | None, port: int, open_brow
     url = f"http://127.0.0.1:{site.port}/?token={site.token}"
     config = uvicorn.Config(make_app(site), log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    print(f"git voice web: serving {repo.cwd} at\n    {url}\n(Ctrl-C stops it)", flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:
+        print(f"git voice web: serving {repo.cwd} at\n    {url}\n(Ctrl-C stops it)", flush=True)
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn shuts down on Ctrl-C, then raises the signal again for the caller: a
+        # stop asked for, not an error (and Ctrl-C before it started means the same).
+        pass
     finally:
         sock.close()
     ui.info("web: stopped")
