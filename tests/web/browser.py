@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import select
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -43,15 +44,19 @@ class Server:
         self.base, _, self.token = self.url.partition("/?token=")
 
     def _read_url(self, timeout: float = 120.0) -> str:
+        # A reader thread: select() on the pipe would miss lines already in Python's buffer.
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in self.proc.stdout], daemon=True).start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 1.0)
-            if ready:
-                line = self.proc.stdout.readline()
-                if "?token=" in line:
-                    return line.strip()
-                if not line and self.proc.poll() is not None:
+            try:
+                line = lines.get(timeout=1.0)
+            except queue.Empty:
+                if self.proc.poll() is not None:
                     break
+                continue
+            if "?token=" in line:
+                return line.strip()
         raise AssertionError(f"git voice web printed no URL: {self.proc.stderr.read() if self.proc.poll() is not None else ''}")
 
     def stop(self) -> tuple[int, str]:

@@ -61,7 +61,7 @@ def sha(repo, rev: str) -> str:
 
 
 def open_commit(browser, server, commit: str) -> None:
-    browser.get(f"{server.base}/commit/{commit}")
+    browser.get(f"{server.base}/commit/{commit}?token={server.token}")
     wait_for(lambda: browser.execute_script("return document.readyState") == "complete")
 
 
