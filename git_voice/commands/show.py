@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import ui
@@ -43,7 +45,7 @@ def show(rev, play, extract, unsure) -> None:
     if unsure and not (play or extract):
         from ..voicewords import marked_text
 
-        click.echo(marked_text(repo, rev, text, tty=click.get_text_stream("stdout").isatty()))
+        click.echo(marked_text(repo, rev, text, tty=sys.stdout.isatty()))
         return
     if not (play or extract):
         click.echo(ui.sanitize(text), nl=not text.endswith("\n"))
