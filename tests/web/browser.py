@@ -63,7 +63,7 @@ class Server:
         """Ctrl-C, as a person would; (exit status, stderr)."""
         self.proc.send_signal(signal.SIGINT)
         try:
-            self.proc.wait(30)
+            self.proc.wait(60)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()

@@ -188,6 +188,8 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     repo = make_repo(tmp_path / "r", commits=1)
     server = Server(repo, "--port", "0")
     assert server.url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(server.url) as page:  # serving: Ctrl-C now stops a running server
+        assert page.status == 200
     code, err = server.stop()
     assert code == 0, err
     assert "Traceback" not in err and "stopped" in err
