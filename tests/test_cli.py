@@ -127,12 +127,12 @@ try:
     main({args!r})
 except SystemExit:
     pass
-heavy = [m for m in ("torch", "transformers", "numpy", "soundfile") if m in sys.modules]
+heavy = [m for m in ("torch", "transformers", "numpy", "soundfile", "starlette", "uvicorn") if m in sys.modules]
 print("HEAVY:" + ",".join(heavy))
 """
 
 
-@pytest.mark.parametrize("args", [["--help"], ["transcribe", "--help"], ["--version"]])
+@pytest.mark.parametrize("args", [["--help"], ["transcribe", "--help"], ["web", "--help"], ["--version"]])
 def test_help_imports_no_torch(args):
     proc = subprocess.run([sys.executable, "-c", NO_TORCH.format(args=args)], capture_output=True, text=True, cwd=ROOT)
     assert "HEAVY:\n" in proc.stdout, proc.stdout[-300:]

@@ -32,3 +32,23 @@ def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path):
     env = {"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)}
     proc = subprocess.run([*_lint_imports(), "--no-cache"], cwd=copy, capture_output=True, text=True, env=env)
     assert proc.returncode != 0 and "BROKEN" in proc.stdout, proc.stdout[-2000:]
+
+
+def test_every_import_in_the_package_resolves():
+    """Imports inside functions (kept lazy for start-up time) name modules and names that exist."""
+    import ast
+    import importlib
+
+    missing = []
+    for path in sorted((ROOT / "git_voice").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+            target = importlib.import_module(base)
+            for alias in node.names:
+                if not hasattr(target, alias.name) and importlib.util.find_spec(f"{base}.{alias.name}") is None:
+                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {base}.{alias.name}")
+    assert not missing, missing

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+
+from .. import ui
 
 from ..compose.render import render
 from ..compose.wrap import wrap
@@ -10,8 +13,10 @@ from ..config import Settings
 from ..gitops import notes
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
+from ..types import Transcript
+from ..util import first_line
 from .takes import choose_audio
-from .transcribe import Request, candidates_of, transcribe_text
+from .transcribe import Request, candidates_of, joined_text, transcribe_files
 
 
 def note_text(text: str, settings: Settings) -> str:
@@ -36,6 +41,24 @@ def add_note(
     takes = choose_audio(repo, settings, audio, record, use_pending=False)
     request = Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
                       candidates=candidates_of(repo, ChangeRef.commit(commit)))
-    text = transcribe_text(takes.paths, request)
+    results = transcribe_files(takes.paths, request)
+    text = joined_text(results)
     attach(repo, commit, text, takes.paths[0], settings)
+    time_words(repo, commit, settings, results[0], model, device)
     return text
+
+
+def time_words(repo: Repo, rev: str, settings: Settings, transcript: Transcript,
+               model: str | None = None, device: str | None = None) -> None:
+    """Store the note's word timings (:mod:`.voicewords`) so nothing transcribes it again to play it.
+
+    A failure here costs only the timings (made again on first view): a warning.
+    """
+    from . import voicewords
+
+    try:
+        chosen = dataclasses.replace(settings, model=model or settings.model, device=device or settings.device)
+        segments = [(s.start, s.end, s.text) for s in transcript.segments]
+        voicewords.make(repo, rev, chosen, segments=segments, terms=transcript.hotwords)
+    except Exception as exc:  # noqa: BLE001 (the note itself is stored)
+        ui.warn(f"word timings not stored: {first_line(exc)}")

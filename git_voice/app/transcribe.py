@@ -187,10 +187,14 @@ def transcribe_files(paths: Sequence[str | Path], request: Request) -> list[Tran
     return transcribe_audio(load_all(paths, request.settings), request)
 
 
-def transcribe_text(paths: Sequence[Path], request: Request) -> str:
-    """The spoken text of ``paths`` (several takes joined in order); an AudioError when none holds speech."""
-    results = transcribe_files(list(paths), request)
+def joined_text(results: Sequence[Transcript]) -> str:
+    """The spoken text of several takes, joined in order; an AudioError when none holds speech."""
     text = " ".join(t.text.strip() for t in results if t.text.strip())
     if not text:
         raise AudioError("the recording holds no speech: nothing to write")
     return text
+
+
+def transcribe_text(paths: Sequence[Path], request: Request) -> str:
+    """The spoken text of ``paths`` (see :func:`joined_text`)."""
+    return joined_text(transcribe_files(list(paths), request))

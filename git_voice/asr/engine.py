@@ -75,6 +75,14 @@ class Engine(ABC):
     @abstractmethod
     def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> EngineResult: ...
 
+    def align(
+        self, samples: np.ndarray, text: str, spans: Sequence[tuple[float, float, int]] = (), language: str | None = None
+    ) -> list | None:
+        """Word timings of ``text`` spoken in ``samples``: objects with ``text``, ``start``, ``end``
+        (seconds) and ``prob``; ``spans`` are (start, end, word count) of known segments.
+        None where the family cannot align words (callers fall back to segment times)."""
+        return None
+
     def warm_up(self) -> None:
         """Pay one-off costs (kernel selection, allocations) before the first real request.
 

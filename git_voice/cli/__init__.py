@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("init", "init", "Keep voice notes through amend and rebase; optionally install the hook."),
     "record": ("record", "record", "Record a spoken take from the microphone into .git/voice/."),
     "devices": ("devices", "devices", "List the input devices a take can be recorded from."),
+    "web": ("web", "web", "Serve a local page to review, listen to and record voice notes."),
 }
 
 

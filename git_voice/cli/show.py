@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import ui
@@ -11,7 +13,8 @@ from .. import ui
 @click.argument("rev", default="HEAD")
 @click.option("--play", is_flag=True, help="Play the recorded note.")
 @click.option("--extract", "extract", type=click.Path(dir_okay=False, path_type=str), help="Write the recorded note to FILE.")
-def show(rev, play, extract) -> None:
+@click.option("--unsure", is_flag=True, help="Mark the words the model was unsure of (underlined on a terminal, else [word?]).")
+def show(rev, play, extract, unsure) -> None:
     """Print the voice note of REV (default HEAD); --play or --extract its recording."""
     from ..errors import GitError
     from ..gitops import notes
@@ -19,6 +22,11 @@ def show(rev, play, extract) -> None:
 
     repo = Repo.discover()
     text = notes.require_text(repo, rev)
+    if unsure and not (play or extract):
+        from ..app.voicewords import marked_text
+
+        click.echo(marked_text(repo, rev, text, tty=sys.stdout.isatty()))
+        return
     if not (play or extract):
         click.echo(ui.sanitize(text), nl=not text.endswith("\n"))
         return

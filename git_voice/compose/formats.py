@@ -8,7 +8,8 @@ from typing import Sequence
 from ..types import Transcript
 
 
-def _stamp(seconds: float, sep: str) -> str:
+def stamp(seconds: float, sep: str) -> str:
+    """``HH:MM:SS<sep>mmm`` (SubRip: ``,``; WebVTT: ``.``)."""
     ms = int(round(max(0.0, seconds) * 1000))
     h, ms = divmod(ms, 3_600_000)
     m, ms = divmod(ms, 60_000)
@@ -27,6 +28,15 @@ def _cues(t: Transcript) -> list[tuple[float, float, str]]:
     return [(a, max(a, min(b if b > a else t.duration, t.duration)), txt) for a, b, txt in cues]
 
 
+def subtitles(cues: Sequence[tuple[float, float, str]], fmt: str) -> str:
+    """``cues`` (start, end, text) as a SubRip (``srt``) or WebVTT (``vtt``) file."""
+    if fmt == "srt":
+        return "".join(f"{i}\n{stamp(a, ',')} --> {stamp(b, ',')}\n{txt}\n\n" for i, (a, b, txt) in enumerate(cues, 1))
+    if fmt == "vtt":
+        return "WEBVTT\n\n" + "".join(f"{stamp(a, '.')} --> {stamp(b, '.')}\n{txt}\n\n" for a, b, txt in cues)
+    raise ValueError(f"no subtitle format {fmt!r}")
+
+
 def render(transcripts: Sequence[Transcript], fmt: str) -> str:
     if fmt == "json":
         data = [t.to_dict() for t in transcripts]
@@ -35,14 +45,8 @@ def render(transcripts: Sequence[Transcript], fmt: str) -> str:
     for t in transcripts:
         if fmt == "text":
             body = t.text + "\n" if t.text else ""
-        elif fmt == "srt":
-            body = "".join(
-                f"{i}\n{_stamp(a, ',')} --> {_stamp(b, ',')}\n{txt}\n\n" for i, (a, b, txt) in enumerate(_cues(t), 1)
-            )
-        elif fmt == "vtt":
-            body = "WEBVTT\n\n" + "".join(f"{_stamp(a, '.')} --> {_stamp(b, '.')}\n{txt}\n\n" for a, b, txt in _cues(t))
-        else:  # pragma: no cover - click restricts the choice
-            raise ValueError(fmt)
+        else:
+            body = subtitles(_cues(t), fmt)
         if len(transcripts) > 1 and fmt == "text":
             body = f"==> {t.source} <==\n{body}"
         parts.append(body)

@@ -4,6 +4,9 @@
                             and ``git format-patch --notes=voice`` show
 ``refs/notes/voice-audio``  the recording, as a blob. Kept on its own ref because a
                             binary note given to ``--notes`` lands raw in the email.
+``refs/notes/voice-words``  the transcript's words with their times and confidences,
+                            as JSON (``git_voice.voicewords``): made when a note is,
+                            or on first view, and remade when text or audio change.
 
 Clones do not copy ``refs/notes/*``; push them (``git push origin
 'refs/notes/voice*'``) or hand a bundle over (``git bundle create --all``).
@@ -24,6 +27,7 @@ from .repo import Repo
 
 TEXT_REF = "refs/notes/voice"
 AUDIO_REF = "refs/notes/voice-audio"
+WORDS_REF = "refs/notes/voice-words"
 
 
 @contextlib.contextmanager
@@ -70,6 +74,27 @@ def get_audio(repo: Repo, rev: str) -> bytes | None:
     if proc.returncode != 0 or not proc.stdout.strip():
         return None
     return repo.git("cat-file", "blob", proc.stdout.strip(), text=False).stdout
+
+
+def audio_blob(repo: Repo, rev: str) -> str | None:
+    """The blob id of the recording noted on ``rev``, or None."""
+    commit = repo.rev_parse(rev)
+    proc = repo.git("notes", f"--ref={AUDIO_REF}", "list", commit, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def set_words(repo: Repo, rev: str, data: str) -> None:
+    """Store ``data`` (JSON text) as the word timings of ``rev``'s note."""
+    commit = repo.rev_parse(rev)
+    with _writing(repo):
+        repo.git("notes", f"--ref={WORDS_REF}", "add", "-f", "-F", "-", commit, input=data.encode("utf-8"))
+
+
+def get_words(repo: Repo, rev: str) -> str | None:
+    """The stored word timings (JSON text) of ``rev``'s note, or None."""
+    commit = repo.rev_parse(rev)
+    proc = repo.git("notes", f"--ref={WORDS_REF}", "show", commit, check=False)
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def has_notes(repo: Repo, ref: str = TEXT_REF) -> bool:

@@ -124,6 +124,12 @@ class WhisperEngine(Engine):
             feats = fe(samples, sampling_rate=SAMPLE_RATE, return_tensors="pt", return_attention_mask=True)
         return {k: v.to(self.device, dtype=self.dtype if k == "input_features" else v.dtype) for k, v in feats.items()}
 
+    def align(self, samples: np.ndarray, text: str, spans=(), language: str | None = None) -> list:
+        """Word timings from the alignment heads' cross-attention (see :mod:`.wordtimes`)."""
+        from .wordtimes import align_text
+
+        return align_text(self.model, self.processor, samples, text, spans, language)
+
     def _language(self, feats: dict[str, Any], requested: str | None) -> str | None:
         if not self.multilingual:
             return "en"

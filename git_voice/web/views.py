@@ -1,0 +1,251 @@
+"""The pages and the JSON calls of ``git voice web``.
+
+Every request names a commit by its hex id and a take by its file name in
+``.git/voice/takes/``, checked against a strict pattern and resolved inside that
+folder: no request can name any other file. Work that runs the model (transcribing
+an upload, timing a note's words) runs in Starlette's thread pool, one at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from ..app import voicewords
+from ..errors import GitVoiceError
+from ..gitops import notes
+from ..gitops.takes import AUDIO_SUFFIXES, stage, takes_dir
+from . import history
+from .site import HERE, Site, not_found
+
+# Uploads: the CLI's duration limit (voice.maxSeconds) is checked when the audio is
+# decoded; this bounds the bytes read before that (30 min of 48 kHz stereo 24-bit WAV).
+MAX_UPLOAD_BYTES = 520 * 1024 * 1024
+TAKE_NAME = re.compile(r"^web-\d{8}-\d{6}-\d+\.(?:flac|wav|ogg|mp3|oga|opus)$")
+
+_ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+
+
+def _site(request: Request) -> Site:
+    return request.app.state.site
+
+
+def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    site = _site(request)
+    html = _ENV.get_template(name).render(token=site.token, repo_name=site.repo.cwd.name, **context)
+    return HTMLResponse(html)
+
+
+def _error(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def commits_page(request: Request) -> Response:
+    site = _site(request)
+    try:
+        found = await run_in_threadpool(history.commits, site.repo, site.rev_range)
+    except GitVoiceError as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=400)
+    return _page(request, "commits.html", commits=found, rev_range=site.rev_range or "HEAD (last 50)")
+
+
+def _words(site: Site, sha: str) -> dict | None:
+    with site.model_lock:
+        return voicewords.for_note(site.repo, sha, site.settings)
+
+
+async def commit_page(request: Request) -> Response:
+    site = _site(request)
+    sha = request.path_params["sha"]
+    c = await run_in_threadpool(history.commit, site.repo, sha)
+    if c is None:
+        return not_found("no such commit")
+    text = notes.get_text(site.repo, c.sha)
+    words, timing, problem = None, None, None
+    if text is not None and c.audio:
+        try:
+            data = await run_in_threadpool(_words, site, c.sha)
+        except GitVoiceError as exc:
+            data, problem = None, str(exc)
+        if data:
+            words, timing = voicewords.words_of(data), data.get("timing")
+    return _page(request, "commit.html", c=c, text=text, words=words, timing=timing, problem=problem,
+                 unsure_below=voicewords.UNSURE_BELOW)
+
+
+def _commit_or_none(site: Site, sha: str) -> str | None:
+    c = history.COMMIT_ID.match(sha) and site.repo.git("rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}", check=False)
+    return c.stdout.strip() if c and c.returncode == 0 else None
+
+
+def _audio_type(data: bytes) -> str:
+    if data[:4] == b"fLaC":
+        return "audio/flac"
+    if data[:4] == b"RIFF":
+        return "audio/wav"
+    if data[:4] == b"OggS":
+        return "audio/ogg"
+    if data[:3] == b"ID3" or data[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio/mpeg"
+    return "application/octet-stream"
+
+
+async def audio(request: Request) -> Response:
+    """The note's recording, with byte ranges (the player seeks through them)."""
+    site = _site(request)
+    sha = _commit_or_none(site, request.path_params["sha"])
+    data = notes.get_audio(site.repo, sha) if sha else None
+    if data is None:
+        return not_found("no recording")
+    headers = {"accept-ranges": "bytes"}
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", request.headers.get("range", ""))
+    if match and (match.group(1) or match.group(2)):
+        a, b = match.groups()
+        start = int(a) if a else max(0, len(data) - int(b))
+        end = min(len(data) - 1, int(b)) if a and b else len(data) - 1
+        if start >= len(data) or start > end:
+            return Response(status_code=416, headers={"content-range": f"bytes */{len(data)}"})
+        headers["content-range"] = f"bytes {start}-{end}/{len(data)}"
+        return Response(data[start : end + 1], status_code=206, media_type=_audio_type(data), headers=headers)
+    return Response(data, media_type=_audio_type(data), headers=headers)
+
+
+async def words_json(request: Request) -> Response:
+    site = _site(request)
+    sha = _commit_or_none(site, request.path_params["sha"])
+    if sha is None:
+        return not_found("no such commit")
+    try:
+        data = await run_in_threadpool(_words, site, sha)
+    except GitVoiceError as exc:
+        return _error(str(exc))
+    return JSONResponse(data) if data else not_found("no recorded note")
+
+
+async def export(request: Request) -> Response:
+    """The note as subtitles: ``note.srt`` or ``note.vtt``."""
+    site = _site(request)
+    kind = request.path_params["kind"]
+    sha = _commit_or_none(site, request.path_params["sha"])
+    if sha is None or kind not in ("srt", "vtt"):
+        return not_found()
+    data = await run_in_threadpool(_words, site, sha)
+    if not data:
+        return not_found("no recorded note")
+    words = voicewords.words_of(data)
+    body = voicewords.to_srt(words) if kind == "srt" else voicewords.to_vtt(words)
+    media = "application/x-subrip" if kind == "srt" else "text/vtt"
+    return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{sha[:12]}.{kind}"'})
+
+
+def _new_take(site: Site, suffix: str) -> Path:
+    folder = takes_dir(site.repo)
+    stem = time.strftime("web-%Y%m%d-%H%M%S")
+    n = 1
+    while (folder / f"{stem}-{n}{suffix}").exists():
+        n += 1
+    return folder / f"{stem}-{n}{suffix}"
+
+
+def _take_path(site: Site, name: Any) -> Path | None:
+    """The take called ``name`` in ``.git/voice/takes/`` (one the page uploaded), or None."""
+    if not isinstance(name, str) or not TAKE_NAME.match(name):
+        return None
+    folder = takes_dir(site.repo).resolve()
+    path = (folder / name).resolve()
+    return path if path.parent == folder and path.is_file() else None
+
+
+def _transcribe(site: Site, sha: str, path: Path) -> dict:
+    from ..app.transcribe import Request, candidates_of, transcribe_files
+    from ..gitops.changes import ChangeRef
+
+    request = Request(settings=site.settings, hotwords=tuple(site.settings.hotwords),
+                      candidates=candidates_of(site.repo, ChangeRef.commit(sha)), progress=None)
+    with site.model_lock:
+        result = transcribe_files([path], request)[0]
+    return {"take": path.name, "text": result.text, "duration": round(result.duration, 2)}
+
+
+async def upload_take(request: Request) -> Response:
+    """Body: the audio file's bytes (``X-Filename``: its name). Keeps it as a take and transcribes it."""
+    site = _site(request)
+    sha = _commit_or_none(site, request.path_params["sha"])
+    if sha is None:
+        return not_found("no such commit")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        return _error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
+    suffix = Path(request.headers.get("x-filename", "take.wav")).suffix.lower()
+    path = _new_take(site, suffix if suffix in AUDIO_SUFFIXES else ".wav")
+    size = 0
+    with open(path, "wb") as fh:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                fh.close()
+                path.unlink()
+                return _error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
+            fh.write(chunk)
+    path.chmod(0o600)
+    try:
+        return JSONResponse(await run_in_threadpool(_transcribe, site, sha, path))
+    except GitVoiceError as exc:
+        path.unlink(missing_ok=True)
+        return _error(str(exc))
+
+
+async def _json_body(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _save(site: Site, sha: str, text: str, take: Path | None) -> dict:
+    # The same note text and storage as `git voice note add`.
+    from ..app.notes import attach
+
+    attach(site.repo, sha, text, take, site.settings)
+    with site.model_lock:
+        data = voicewords.make(site.repo, sha, site.settings)
+    return {"saved": sha, "text": notes.get_text(site.repo, sha), "timed": data is not None}
+
+
+async def save_note(request: Request) -> Response:
+    """JSON ``{"text": ..., "take": optional take name}``: the commit's voice note (and recording)."""
+    site = _site(request)
+    sha = _commit_or_none(site, request.path_params["sha"])
+    if sha is None:
+        return not_found("no such commit")
+    body = await _json_body(request)
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return _error("the note is empty")
+    take = None
+    if body.get("take") is not None:
+        take = _take_path(site, body["take"])
+        if take is None:
+            return _error("no such take")
+    try:
+        return JSONResponse(await run_in_threadpool(_save, site, sha, " ".join(text.split()), take))
+    except GitVoiceError as exc:
+        return _error(str(exc))
+
+
+async def stage_take(request: Request) -> Response:
+    """JSON ``{"take": name}``: copy an uploaded take into the pending takes for the next commit."""
+    site = _site(request)
+    take = _take_path(site, (await _json_body(request)).get("take"))
+    if take is None:
+        return _error("no such take")
+    dest = stage(site.repo, take)
+    return JSONResponse({"staged": dest.name})
