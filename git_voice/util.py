@@ -4,6 +4,7 @@ the one line of an exception a user is shown. Standard library only."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import tempfile
@@ -17,25 +18,34 @@ def first_line(exc: BaseException) -> str:
     return lines[0].strip() if lines else type(exc).__name__
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes, mode: int | None = None) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed over it.
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes, mode: int | None = None, tmp_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """Write ``data`` to ``path`` through a temporary file renamed over it.
 
     Readers see the old content or the new, never half (disk full, a kill); no
     temporary file is left behind on failure. ``mode`` sets the file's permissions
     (the temporary is created user-only, so nothing is readable by others before).
+    The temporary sits in ``tmp_dir`` (a private folder; it must exist), else beside
+    ``path``; where ``tmp_dir`` is on another file system, beside ``path`` after all.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmp_dir or path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.write(payload)
         if mode is not None:
             os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV or tmp_dir is None:
+                raise
+            return atomic_write(path, payload, mode)
+    finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise
     return path
 
 

@@ -69,7 +69,8 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     message = message_for(repo, settings, text)
     char = changes.comment_char(repo)
     if not msgfile.already_filled(existing, message, char):
-        atomic_write(msg_file, msgfile.fill(existing, message, char))
+        # The temporary goes in git-voice's own folder, not among git's files.
+        atomic_write(msg_file, msgfile.fill(existing, message, char), tmp_dir=repo.voice_tmp())
     # Used now, so the next commit (or a rebase re-running hooks) does not reuse it.
     moved = mark_used(repo, pending)
     try:

@@ -236,9 +236,7 @@ def format_series(
     extra = []
     if not _has_opt(rest, "--notes", "--no-notes") and notes.has_notes(repo):
         extra.append(f"--notes={notes.TEXT_REF}")
-    work_root = repo.voice_dir / "tmp"
-    work_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="format-patch-", dir=work_root) as tmp:
+    with tempfile.TemporaryDirectory(prefix="format-patch-", dir=repo.voice_tmp()) as tmp:
         out = Path(tmp) / "a"
         files = _run(here, ["--cover-letter", *extra, *rest], out)
         if not files:

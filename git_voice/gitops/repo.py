@@ -170,6 +170,12 @@ class Repo:
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
         return d
 
+    def voice_tmp(self) -> Path:
+        """``.git/voice/tmp``: git-voice's private scratch folder (user-only), made on first use."""
+        path = self.voice_dir / "tmp"
+        path.mkdir(mode=0o700, exist_ok=True)
+        return path
+
     def rev_parse(self, rev: str) -> str:
         proc = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}", check=False)
         if proc.returncode != 0:

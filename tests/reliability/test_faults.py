@@ -329,7 +329,7 @@ def test_read_only_git_dir_format_patch_and_commit_fail_cleanly(repo, gv, speech
 
 def test_read_only_git_dir_in_the_hook_leaves_message(hooked, gv, speech, tmp_path, bundled_model):
     assert gv("note", "stage", str(speech(NOTE))).code == 0
-    block(hooked / ".git" / "COMMIT_EDITMSG.git-voice", as_dir=True)
+    block(hooked / ".git" / "voice" / "tmp", as_dir=False)  # where the new message is written first
     proc = subprocess.run(["git", "commit"], cwd=hooked, env=commit_env(tmp_path), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "before").read_bytes() == (tmp_path / "after").read_bytes()
