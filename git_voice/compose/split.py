@@ -109,19 +109,26 @@ class _Keys:
     stems: dict[str, float] = field(default_factory=dict)
 
 
+def squash(text: str) -> str:
+    """A code form or spoken phrase with case and separators gone: ``get_user_by_id``,
+    "get user by id" and "Get-User-By-Id" all become ``getuserbyid``."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
 def _keys(commit: CommitInfo) -> _Keys:
     keys = _Keys()
     for rank, term in enumerate(commit.terms):
-        keys.forms.setdefault(term.lower(), 3.0 if rank < 20 else 2.0)
+        keys.forms.setdefault(squash(term), 3.0 if rank < 20 else 2.0)
     for path in commit.paths:
         p = PurePosixPath(path)
-        keys.forms.setdefault(p.name.lower(), 3.0)
-        keys.forms.setdefault(path.lower(), 3.0)
+        keys.forms.setdefault(squash(p.name), 3.0)
+        keys.forms.setdefault(squash(path), 3.0)
         if len(p.stem) >= 4:
             keys.stems.setdefault(stem(p.stem), 1.5)
     for word in _WORD.findall(commit.subject):
         if "_" in word or re.search(r"[a-z][A-Z]|[./]", word):
-            keys.forms.setdefault(word.lower(), 3.0)
+            # A code term in the subject is what the commit is about: more than a term it only uses.
+            keys.forms[squash(word)] = keys.forms.get(squash(word), 0.0) + 3.0
         for w in subwords(word):
             if len(w) >= 3 and w not in _STOP:
                 keys.stems[stem(w)] = max(keys.stems.get(stem(w), 0.0), 1.0)
@@ -129,14 +136,25 @@ def _keys(commit: CommitInfo) -> _Keys:
         for w in subwords(term):
             if len(w) >= 4 and w not in _STOP:
                 keys.stems.setdefault(stem(w), 0.5)
+    keys.forms.pop("", None)
     return keys
 
 
 def _tokens(sentence: str) -> tuple[set[str], set[str]]:
-    """(whole words and code forms in lower case, the stems of every word and subword)."""
-    words = {w.lower().rstrip(".:-/") for w in _WORD.findall(sentence.replace("`", " "))}
-    stems = {stem(s) for w in _WORD.findall(sentence) for s in subwords(w) if s not in _STOP}
-    return words, stems
+    """(each word and run of two to four words, squashed; the stems of every word and subword).
+
+    Runs catch a term snapping wrote another way or left as said ("quote-char",
+    "max rows"); only runs of four letters or more count.
+    """
+    found = _WORD.findall(sentence.replace("`", " "))
+    forms = {squash(w) for w in found}
+    for n in (2, 3, 4):
+        for i in range(len(found) - n + 1):
+            joined = squash("".join(found[i: i + n]))
+            if len(joined) >= 4:
+                forms.add(joined)
+    stems = {stem(s) for w in found for s in subwords(w) if s not in _STOP}
+    return forms, stems
 
 
 def name_scores(sentence: str, commits: Sequence[CommitInfo]) -> list[float]:
@@ -220,21 +238,24 @@ def assign(sentences: Sequence[str], commits: Sequence[CommitInfo]) -> list[int]
 
 
 def _clear_winner(scores: Sequence[float], current: int | None) -> int | None:
-    """The commit whose score is at least 1 and half as much again as any other's; ties go
-    to the patch spoken about last, then to the one after it (people go in order)."""
+    """The commit whose score is at least 1.5 and half as much again as any other's.
+
+    Near ties go to the patch spoken about last, else to the earliest one after it
+    (people tell a series in order): a term a later patch only reuses does not pull
+    a sentence away from the patch that introduced it.
+    """
     if not scores:
         return None
     best = max(scores)
-    if best < 1.0:
+    if best < 1.5:
         return None
     top = [i for i, s in enumerate(scores) if s >= best / 1.5]
     if len(top) == 1:
         return top[0]
     if current is not None and current in top:
         return current
-    if current is not None and current + 1 in top and scores[current + 1] == best:
-        return current + 1
-    return None
+    after = [i for i in top if current is None or i > current]
+    return after[0] if after else None
 
 
 # -- the text the author edits ------------------------------------------------------------
@@ -296,7 +317,7 @@ def match_sentences(lines: Sequence[str], originals: Sequence[str]) -> list[int 
     """For each edited line, the index of the original sentence it is (or was edited from), or None.
 
     Exact text first (each original used once), then the most similar unused original
-    when at least 80% alike; a line written anew matches nothing.
+    when at least 60% alike (difflib's ratio); a line written anew matches nothing.
     """
     norm = [" ".join(o.split()) for o in originals]
     used: set[int] = set()
@@ -310,7 +331,7 @@ def match_sentences(lines: Sequence[str], originals: Sequence[str]) -> list[int 
     for i, line in enumerate(lines):
         if out[i] is not None:
             continue
-        best, best_ratio = None, 0.8
+        best, best_ratio = None, 0.6
         for j, o in enumerate(norm):
             if j not in used:
                 r = SequenceMatcher(None, " ".join(line.split()).lower(), o.lower()).ratio()
