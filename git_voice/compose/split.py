@@ -238,7 +238,8 @@ def assign(sentences: Sequence[str], commits: Sequence[CommitInfo]) -> list[int]
 
 
 def _clear_winner(scores: Sequence[float], current: int | None) -> int | None:
-    """The commit whose score is at least 1.5 and half as much again as any other's.
+    """The commit whose score is at least 1 (1.5 before any patch was spoken about: a
+    walk-through opens with the series as a whole) and half as much again as any other's.
 
     Near ties go to the patch spoken about last, else to the earliest one after it
     (people tell a series in order): a term a later patch only reuses does not pull
@@ -247,7 +248,7 @@ def _clear_winner(scores: Sequence[float], current: int | None) -> int | None:
     if not scores:
         return None
     best = max(scores)
-    if best < 1.5:
+    if best < (1.5 if current is None else 1.0):
         return None
     top = [i for i, s in enumerate(scores) if s >= best / 1.5]
     if len(top) == 1:
