@@ -17,7 +17,7 @@ from ..gitops import patches
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
 from ..gitops.takes import mark_used
-from .takes import choose_audio
+from .takes import Takes, choose_audio
 from .transcribe import Request, candidates_of, transcribe_text
 
 
@@ -78,7 +78,7 @@ def format_patch(
     return _write(repo, settings, takes, text, args, to_stdout)
 
 
-def _split_series(repo: Repo, settings: Settings, takes, rev_range: str | None, args: list[str], to_stdout: bool,
+def _split_series(repo: Repo, settings: Settings, takes: Takes, rev_range: str | None, args: list[str], to_stdout: bool,
                   edit: bool, model: str | None, device: str | None) -> list[Path] | None:
     """``--split``: the commits' notes from the walk-through, then the series with the overview as cover letter.
 
@@ -100,7 +100,7 @@ def _split_series(repo: Repo, settings: Settings, takes, rev_range: str | None, 
     return written[0]
 
 
-def _write(repo: Repo, settings: Settings, takes, text: str, args: list[str], to_stdout: bool) -> list[Path] | None:
+def _write(repo: Repo, settings: Settings, takes: Takes, text: str, args: list[str], to_stdout: bool) -> list[Path] | None:
     """The series with ``text`` as its cover letter (or one patch's note), to files or stdout."""
     subject, blurb, patch_note = cover_texts(text, settings)
     if to_stdout:
