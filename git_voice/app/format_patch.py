@@ -17,7 +17,7 @@ from ..gitops import patches
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
 from ..gitops.takes import mark_used
-from .takes import choose_audio
+from .takes import Takes, choose_audio
 from .transcribe import Request, candidates_of, transcribe_text
 
 
@@ -55,20 +55,53 @@ def take_stdout(args: list[str]) -> tuple[list[str], bool]:
 
 def format_patch(
     repo: Repo, settings: Settings, audio: str | None, record: bool, git_args: list[str],
-    model: str | None = None, device: str | None = None,
+    model: str | None = None, device: str | None = None, *, split: bool = False, edit: bool = True,
 ) -> list[Path] | None:
-    """Write the series (or stream it as an mbox on stdout with ``--stdout``); the files written, or None."""
+    """Write the series (or stream it as an mbox on stdout with ``--stdout``); the files written, or None.
+
+    With ``split`` the note is a walk-through of the whole series (:mod:`.split`): each
+    commit gets its part as its voice note, the cover letter the overview.
+    """
     args, to_stdout = take_stdout(list(git_args))
     if to_stdout and patches.split_output_dir(args)[1] is not None:
         raise ConfigError("--stdout and -o cannot be used together")
     patches.split_output_dir(args)  # a malformed -o fails before any transcription
     takes = choose_audio(repo, settings, audio, record)
     rev_range = guess_range(repo, [a for a in args if a != "--"])
+    if split:
+        return _split_series(repo, settings, takes, rev_range, args, to_stdout, edit, model, device)
     if rev_range is None:
         ui.warn("cannot tell the series' commits from the arguments: the note is transcribed without code terms")
     request = Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
                       candidates=candidates_of(repo, ChangeRef.range(rev_range)) if rev_range else ())
     text = transcribe_text(takes.paths, request)
+    return _write(repo, settings, takes, text, args, to_stdout)
+
+
+def _split_series(repo: Repo, settings: Settings, takes: Takes, rev_range: str | None, args: list[str], to_stdout: bool,
+                  edit: bool, model: str | None, device: str | None) -> list[Path] | None:
+    """``--split``: the commits' notes from the walk-through, then the series with the overview as cover letter.
+
+    The series is written while the new notes are in place; if that fails the notes go back.
+    """
+    from .split import split_notes
+
+    if rev_range is None:
+        raise ConfigError("--split needs the series' range among the arguments (A..B, -N or a revision)")
+    written: list[list[Path] | None] = []
+
+    def series(result) -> None:
+        # Nothing said about the series as a whole: the cover letter gets all of it.
+        text = " ".join(result.overview) or result.full_text
+        written.append(_write(repo, settings, takes, text, args, to_stdout))
+
+    if split_notes(repo, settings, takes.paths, rev_range, edit_split=edit, model=model, device=device, then=series) is None:
+        return None
+    return written[0]
+
+
+def _write(repo: Repo, settings: Settings, takes: Takes, text: str, args: list[str], to_stdout: bool) -> list[Path] | None:
+    """The series with ``text`` as its cover letter (or one patch's note), to files or stdout."""
     subject, blurb, patch_note = cover_texts(text, settings)
     if to_stdout:
         # The same series as files, written privately and streamed in order: what

@@ -30,6 +30,35 @@ def add(rev, audio, record, model, device) -> None:
     click.echo(ui.sanitize(add_note(repo, settings, rev, audio, record, model, device)))
 
 
+@note.command("split")
+@click.argument("rev_range", metavar="RANGE")
+@options.audio
+@options.record
+@options.model
+@options.device
+@click.option("--no-edit", is_flag=True, help="Take the split as proposed, without opening the editor.")
+def split(rev_range, audio, record, model, device, no_edit) -> None:
+    """Split one walk-through of a series into a voice note per commit of RANGE.
+
+    RANGE as format-patch takes it (A..B, -N, or REV for REV..HEAD). Each sentence
+    goes to the commit it names (code terms, files, subject words) or its order
+    words point at ("the second patch", "finally"); the rest is the overview. The
+    split opens in the editor (unless --no-edit); all notes are written, or none.
+    Prints the split written.
+    """
+    from ..app.split import split_notes
+    from ..app.takes import choose_audio
+    from ..errors import ConfigError
+
+    if not (audio or record):
+        raise ConfigError("give --audio FILE or --record")
+    repo, settings = options.repo_and_settings()
+    takes = choose_audio(repo, settings, audio, record, use_pending=False)
+    result = split_notes(repo, settings, takes.paths, rev_range, edit_split=not no_edit, model=model, device=device)
+    if result is not None:
+        click.echo(ui.sanitize(result.text()))
+
+
 @note.command("stage")
 @click.argument("audio", type=click.Path(dir_okay=False, path_type=str))
 def stage_take(audio) -> None:

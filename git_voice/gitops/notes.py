@@ -148,3 +148,73 @@ def require_text(repo: Repo, rev: str) -> str:
     if text is None:
         raise GitError(f"{rev} has no voice note (add one with `git voice note add {rev} --audio FILE`)")
     return text
+
+
+# -- several commits' notes at once: all of them or none ------------------------------------
+
+
+def _ref_value(repo: Repo, ref: str) -> str | None:
+    proc = repo.git("rev-parse", "--verify", "--quiet", ref, check=False)
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
+def prepare_batch(repo: Repo, texts: dict[str, str], audios: dict[str, str | os.PathLike[str] | None]) -> dict[str, tuple[str | None, str]]:
+    """Build, without moving any voice ref, the notes that give each commit its text (and recording).
+
+    ``texts`` maps commit ids to note text; ``audios`` to a recording, or None to drop
+    the commit's old one (it would no longer match the text). The notes are written
+    on scratch refs that are deleted again; returns ``{ref: (old id or None, new id)}``
+    for :func:`apply_batch`.
+    """
+    scratch = f"refs/notes/voice-batch-{os.getpid()}"
+    plan: dict[str, tuple[str | None, str]] = {}
+    try:
+        for ref, suffix in ((TEXT_REF, "text"), (AUDIO_REF, "audio")):
+            old = _ref_value(repo, ref)
+            tmp = f"{scratch}-{suffix}"
+            if old:
+                repo.git("update-ref", tmp, old)
+            for commit, text in texts.items():
+                if ref == TEXT_REF:
+                    repo.git("notes", f"--ref={tmp}", "add", "-f", "-F", "-", commit, input=text.encode("utf-8"))
+                elif audios.get(commit) is not None:
+                    blob = repo.out("hash-object", "-w", "--no-filters", "--", str(Path(audios[commit]).resolve()))
+                    repo.git("notes", f"--ref={tmp}", "add", "-f", "-C", blob, commit)
+                elif old:
+                    repo.git("notes", f"--ref={tmp}", "remove", "--ignore-missing", commit)
+            new = _ref_value(repo, tmp)
+            if new and new != old:
+                plan[ref] = (old, new)
+    finally:
+        for suffix in ("text", "audio"):
+            repo.git("update-ref", "-d", f"{scratch}-{suffix}", check=False)
+    return plan
+
+
+def _transaction(repo: Repo, moves: list[tuple[str, str | None, str | None]]) -> None:
+    """Move every ``(ref, expected old, new)`` in one ``git update-ref --stdin`` transaction."""
+    zero = "0" * 40
+    lines = ["start"]
+    for ref, old, new in moves:
+        if new is None:
+            lines.append(f"delete {ref} {old or ''}".rstrip())
+        else:
+            lines.append(f"update {ref} {new} {old or zero}")
+    lines += ["prepare", "commit", ""]
+    with _writing(repo):
+        repo.git("update-ref", "--stdin", input="\n".join(lines).encode())
+
+
+def apply_batch(repo: Repo, plan: dict[str, tuple[str | None, str]]) -> None:
+    """Move the voice refs to the notes :func:`prepare_batch` built, all in one transaction.
+
+    Fails, moving nothing, when another process changed a voice ref in between.
+    """
+    if plan:
+        _transaction(repo, [(ref, old, new) for ref, (old, new) in plan.items()])
+
+
+def undo_batch(repo: Repo, plan: dict[str, tuple[str | None, str]]) -> None:
+    """Put the voice refs back where they were before :func:`apply_batch` (one transaction)."""
+    if plan:
+        _transaction(repo, [(ref, new, old) for ref, (old, new) in plan.items()])

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import pytest
+
 from git_voice.gitops import notes
 from git_voice.gitops.repo import Repo
 
-from ..helpers import git
+from ..helpers import git, make_repo
 
 
 def test_text_and_audio_notes_round_trip(repo, tmp_path):
@@ -50,3 +52,31 @@ def test_bundle_hand_off_carries_transcript_and_audio(repo, tmp_path):
     c = Repo.discover(clone)
     assert notes.get_text(c, "HEAD") == "explained by voice\n"
     assert notes.get_audio(c, "HEAD") == audio.read_bytes()
+
+
+def test_a_batch_of_notes_moves_both_refs_at_once_and_can_be_undone(tmp_path):
+    from git_voice.errors import GitError
+    from git_voice.gitops import notes as gn
+    from git_voice.gitops.repo import Repo
+
+    path = make_repo(tmp_path / "r", commits=3)
+    repo = Repo.discover(path)
+    shas = git(path, "rev-list", "HEAD").split()
+    gn.set_text(repo, shas[2], "old note")
+    before = git(path, "for-each-ref", "refs/notes")
+    audio = tmp_path / "a.flac"
+    audio.write_bytes(b"fLaC not really")
+    plan = gn.prepare_batch(repo, {shas[0]: "one", shas[1]: "two"}, {shas[0]: audio, shas[1]: None})
+    assert git(path, "for-each-ref", "refs/notes") == before  # built, nothing moved, no scratch ref left
+    gn.apply_batch(repo, plan)
+    assert gn.get_text(repo, shas[0]) == "one\n" and gn.get_text(repo, shas[1]) == "two\n"
+    assert gn.get_text(repo, shas[2]) == "old note\n" and gn.get_audio(repo, shas[0]) == audio.read_bytes()
+    gn.undo_batch(repo, plan)
+    assert git(path, "for-each-ref", "refs/notes") == before
+    # A ref another process moved in between: the transaction refuses, nothing moves.
+    plan = gn.prepare_batch(repo, {shas[0]: "one"}, {shas[0]: audio})
+    gn.set_text(repo, shas[1], "meanwhile")
+    moved = git(path, "for-each-ref", "refs/notes")
+    with pytest.raises(GitError):
+        gn.apply_batch(repo, plan)
+    assert git(path, "for-each-ref", "refs/notes") == moved

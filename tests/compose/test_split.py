@@ -1,0 +1,115 @@
+"""The series splitter: sentences → overview or commit, and the text the author edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from git_voice.compose.split import (
+    OVERVIEW, CommitInfo, SplitTextError, assign, explicit_patch, initial_order, match_sentences, parse, render,
+    split_sentences,
+)
+
+COMMITS = [
+    CommitInfo("Fix crash in load_config when the file is missing", ("load_config", "FileNotFoundError", "DEFAULTS"), ("app/config.py",)),
+    CommitInfo("Rename get_user to get_user_by_id", ("get_user_by_id", "get_user", "user_id"), ("app/users.py",)),
+    CommitInfo("Add a test for the missing config file", ("test_missing_config_file", "tmp_path"), ("tests/test_config.py",)),
+]
+
+
+def labels(text: str, commits=COMMITS) -> list[int]:
+    return assign(split_sentences(text), commits)
+
+
+def test_the_issue_example_in_order_with_order_words():
+    text = ("This series makes config loading safe. First I fixed the crash in load_config when the file is "
+            "missing. It now returns the defaults. Then I renamed get_user to get_user_by_id. "
+            "The last patch adds the test. Thanks for reviewing.")
+    assert labels(text) == [OVERVIEW, 0, 0, 1, 2, OVERVIEW]
+
+
+def test_out_of_order_by_names_alone():
+    text = ("The rename of get_user to get_user_by_id touches users.py. "
+            "test_missing_config_file uses tmp_path. "
+            "load_config catches FileNotFoundError.")
+    assert labels(text) == [1, 2, 0]
+
+
+def test_names_beat_a_narrative_first():
+    # "First" is the order of telling here, not of the series: the names decide.
+    text = "First, test_missing_config_file checks the missing file with tmp_path. Then load_config returns DEFAULTS."
+    assert labels(text) == [2, 0]
+
+
+@pytest.mark.parametrize("sentence, n, want", [
+    ("The second patch renames it.", 3, 1),
+    ("Patch three adds the test.", 3, 2),
+    ("In the last commit I add a test.", 3, 2),
+    ("Patch number two is a rename.", 3, 1),
+    ("The first one fixes the crash.", 3, 0),
+    ("The fifth patch does not exist here.", 3, None),
+    ("There is a patch for that.", 3, None),
+])
+def test_explicit_patch(sentence, n, want):
+    assert explicit_patch(sentence, n) == want
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("First, the crash.", 0), ("Secondly the rename.", 1), ("Finally, the test.", 2), ("And lastly a test.", 2),
+    ("To start with, the crash.", 0), ("The crash first.", None), ("Firstly-named things.", 0),
+])
+def test_initial_order(sentence, want):
+    assert initial_order(sentence, 3) == want
+
+
+def test_then_moves_on_and_plain_sentences_continue():
+    commits = [CommitInfo("Alpha"), CommitInfo("Beta"), CommitInfo("Gamma")]
+    text = "Some context first. First, one thing. It matters. Then another. After that a third. It is short."
+    assert labels(text, commits) == [OVERVIEW, 0, 0, 1, 2, 2]
+
+
+def test_a_sentence_about_nothing_before_any_commit_is_overview_and_series_words_win():
+    text = "Hello reviewers. These patches belong together. The rename of get_user is in users.py. Thanks!"
+    assert labels(text) == [OVERVIEW, OVERVIEW, 1, OVERVIEW]
+
+
+def test_evidence_shared_by_commits_goes_by_the_series_order():
+    commits = [CommitInfo("Touch config.py", ("shared_name",), ("config.py",)),
+               CommitInfo("Touch config.py again", ("shared_name",), ("config.py",)),
+               CommitInfo("Unrelated", ("other_name",), ("other.py",))]
+    said = "The shared_name in config.py matters."
+    # Nothing spoken about yet: the earliest; once a patch is spoken about, that one.
+    assert labels(said, commits) == [0]
+    assert labels(f"The second patch is small. {said}", commits) == [1, 1]
+    # After a later patch, shared evidence does not reopen an earlier one.
+    assert labels(f"other_name in other.py changes. {said}", commits) == [2, 2]
+
+
+def test_a_commit_never_spoken_about_gets_nothing():
+    text = "First, load_config catches FileNotFoundError. Patch three adds test_missing_config_file."
+    assert 1 not in labels(text)
+
+
+MARKERS = [("abc1234", "Fix crash"), ("def5678", "Rename get_user"), ("0123456", "Add test")]
+
+
+def test_render_then_parse_gives_the_split_back_and_moved_lines_move():
+    text = render(["Overview one."], [["A."], ["B.", "C."], []], MARKERS)
+    assert "# --- 2/3 def5678 Rename get_user" in text.splitlines()
+    assert parse(text, MARKERS) == (["Overview one."], [["A."], ["B.", "C."], []])
+    moved = text.replace("\nC.\n", "\n").replace("# --- 3/3 0123456 Add test\n", "# --- 3/3 0123456 Add test\nC.\n")
+    assert parse(moved, MARKERS) == (["Overview one."], [["A."], ["B."], ["C."]])
+
+
+def test_parse_refuses_lost_or_reordered_markers_and_an_empty_text_aborts():
+    text = render([], [["A."], ["B."], ["C."]], MARKERS)
+    with pytest.raises(SplitTextError):
+        parse(text.replace("# --- 2/3 def5678 Rename get_user\n", ""), MARKERS)
+    with pytest.raises(SplitTextError):
+        parse(text.replace("2/3 def5678", "3/3 0123456", 1), MARKERS)
+    assert parse("# only comments\n\n", MARKERS) is None
+
+
+def test_match_sentences_exact_then_edited_then_new():
+    originals = ["First I fixed the crash.", "Then the rename.", "The test."]
+    lines = ["The test.", "First I fixed the crash in load_config.", "Something new entirely."]
+    assert match_sentences(lines, originals) == [2, 0, None]
