@@ -7,17 +7,19 @@ import click
 from .. import ui
 
 
-def _compose_message(repo, settings, text: str, convention: str, all_tracked: bool) -> str:
-    """The message text for the staged change (``templates/commit-<convention>.j2``)."""
+def _compose_message(repo, settings, text: str, convention: str, all_tracked: bool, diff: str = "", editing: bool = False) -> str:
+    """The message text for the staged change (``templates/commit-<convention>.j2``); with
+    ``editing``, comment lines saying why the type is what it is (git strips them)."""
     from ..compose.conventions import compose
     from ..compose.render import render
     from ..gitops import changes
 
-    msg = compose(text, changes.staged(repo, all_tracked=all_tracked), convention, scope=settings.scope)
-    return render(
+    msg = compose(text, changes.staged(repo, all_tracked=all_tracked), convention, scope=settings.scope, diff=diff)
+    out = render(
         f"commit-{convention}", settings.template_dir,
-        header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, text=text,
+        header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, footer=msg.footer, text=text,
     )
+    return out + ("\n" + msg.comment_lines(changes.comment_char(repo)) if editing and msg.comments else "")
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -58,7 +60,7 @@ def commit(audio, record, convention, no_edit, model, device, git_args) -> None:
         return candidates.from_diff_text(diff)
 
     text = _voice.transcribe(takes.paths, settings, source, model, device)
-    message = _compose_message(repo, settings, text, convention or settings.convention, all_tracked)
+    message = _compose_message(repo, settings, text, convention or settings.convention, all_tracked, diff, not no_edit)
     msg_file = repo.voice_dir / "COMMIT_EDITMSG"
     msg_file.write_text(message, "utf-8")
     rc = repo.git_passthrough("commit", "-F", str(msg_file), *([] if no_edit else ["--edit"]), *args)

@@ -30,17 +30,10 @@ def guess_range(repo, args: list[str]) -> str | None:
 
 
 def cover_texts(text: str, settings) -> tuple[str, str, str]:
-    """(subject, blurb, patch note) for a spoken note: subject ≤ 72 columns, texts wrapped at 72."""
-    from ..compose.render import render
-    from ..compose.summary import clean, summarise
-    from ..compose.wrap import wrap
+    """(subject, blurb, patch note) for a spoken note (see :func:`compose.cover.cover_texts`)."""
+    from ..compose.cover import cover_texts as texts
 
-    summary = summarise(text, 72)
-    subject = summary.subject[:1].upper() + summary.subject[1:]
-    blurb_text = wrap(clean(text))
-    blurb = render("cover-letter", settings.template_dir, subject=subject, text=text, blurb=blurb_text)
-    patch_note = render("patch-note", settings.template_dir, subject=subject, text=text, blurb=wrap(clean(text), 68))
-    return subject, blurb, patch_note
+    return texts(text, settings.template_dir)
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True})

@@ -99,10 +99,10 @@ def _message_for(repo, settings, takes: list[Path]) -> tuple[str, str]:
         return candidates.from_diff_text(diff)
 
     text = _voice.transcribe(takes, settings, source)
-    msg = compose(text, changes.staged(repo), settings.convention, scope=settings.scope)
+    msg = compose(text, changes.staged(repo), settings.convention, scope=settings.scope, diff=diff)
     return text, render(
         f"commit-{settings.convention}", settings.template_dir,
-        header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, text=text,
+        header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, footer=msg.footer, text=text,
     )
 
 
