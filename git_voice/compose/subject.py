@@ -37,7 +37,7 @@ _PHRASE_CUTS = (" and ", " for ", " with ", " from ", " by ", " after ", " befor
 _SUBJECT_RE = re.compile(
     r"(?i)^(?:(?:in|with)\s+this\s+(?:commit|change|patch|series|pr|pull request)[,]?\s+)?"
     r"(?:(?:i|we|this\s+(?:commit|change|patch|series|pr|pull request)|it|here\s+(?:i|we)|the\s+patch)"
-    r"(?:'ve|'m|'re|'ll|\s+have|\s+has|\s+am|\s+are|\s+will)?\s+)"
+    r"(?:'ve|'m|'re|'ll|\s+have|\s+has|\s+am|\s+are|\s+will|\s+should|\s+can|\s+must|\s+could)?\s+)"
     r"(?:(?:just|basically|also|now|actually|finally|simply|then|quickly|mostly)\s+)*"
     r"(?:(?:want(?:ed)?\s+to|need(?:ed)?\s+to|tried\s+to|going\s+to|gonna|decided\s+to|had\s+to)\s+)?"
 )
@@ -118,7 +118,7 @@ def _third_person_to_make(s: str, terms: frozenset[str]) -> str:
 
 def imperative(sentence: str, terms: frozenset[str] = frozenset()) -> str:
     """"I fixed the parser." → "fix the parser": drop who did it, base form of the verb, no full stop."""
-    s = sentence.strip().rstrip(".!?。！？").strip()
+    s = without_hedges(sentence.strip().rstrip(".!?。！？").strip())
     s = ENUM_RE.sub("", strip_opening(s))
     s = _ADVERBIAL_RE.sub("", _LETS_RE.sub("", s))
     # Who did it: "I fixed", "this commit makes", "this reverts", "it uses".

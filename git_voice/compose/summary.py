@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .body import paragraphs
 from .change import ChangeFacts
 from .speech import clean, is_framing, remove_fillers, split_sentences, strip_opening
-from .subject import ENUM_RE, FUNCTION_WORDS, base_form, has_action, imperative, shorten, without_hedges
+from .subject import ENUM_RE, FUNCTION_WORDS, base_form, has_action, imperative, shorten, trim_end, without_hedges
 
 __all__ = ["Summary", "summarise", "clean", "split_sentences", "base_form", "imperative"]
 
@@ -161,7 +161,7 @@ def summarise(text: str, limit: int = 72, facts: ChangeFacts | None = None) -> S
         subject = object_subject(remove_fillers(text), facts) or subject
     listed = several(sentences, found)
     items = sorted({i for i, _ in found}) if listed else []
-    whole = len(sentences) == 1 and not cut and not listed and imperative(sentences[0], terms) == subject
+    whole = len(sentences) == 1 and not cut and not listed and trim_end(without_hedges(imperative(sentences[0], terms))) == subject
     body = "" if whole or too_short(cleaned) else paragraphs(sentences, items)
     changes = [without_hedges(imperative(part, terms)) for _, part in found] if listed else []
     return Summary(subject=subject, body=body, truncated=cut, changes=changes)
