@@ -119,7 +119,7 @@ def classify(text: str, paths: Sequence[str], subject: str = "", facts: ChangeFa
     said = spoken(text)
     said_subject = spoken(subject) if subject else None
     # The subject's own verb speaks first unless the note names a revert, a security issue or a bug.
-    if said_subject and said and said[0] not in ("revert", "fix", "style") and said_subject[0] not in ("docs", "test"):
+    if said_subject and (not said or said[0] not in ("revert", "fix", "style")) and said_subject[0] not in ("docs", "test"):
         said = said_subject
     words = said[0] if said else None
     if words == "docs" and by_diff is None and facts is not None and facts.comments_only:
