@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -199,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rescore", type=Path, help="score this earlier results file instead of running")
     ap.add_argument("--commitlint-cache", type=Path, default=ROOT / ".cache" / "commitlint")
     args = ap.parse_args(argv)
+    # A TERM (kill, timeout) unwinds like Ctrl-C, so the warm server is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     halves = ("held-out", "dev") if args.split == "both" else (args.split,)
     indices = [i for i, n in enumerate(NOTES) if split(i) in halves and (not args.notes or n["id"] in args.notes.split(","))]
     t0 = time.time()

@@ -32,6 +32,9 @@ _GENERIC = frozenset(
 )
 # "I added X because ..., is zero the right default though?": a statement with a question on its tail.
 _TAG_QUESTION = re.compile(r"(?i),\s+(?=(?:is|are|do|does|did|should|can|could|would|will|what|why|how|or)\b[^,]*\?$)")
+# A question the recogniser wrote without its "?" ("Should we really log the body here.").
+_QUESTION_START = re.compile(r"(?i)^(?:(?:should|shall|is|are|was|were|do|does|did|can|could|would|will|why|how|who|where)"
+                             r"\s+(?:we|i|you|it|this|that|there|anyone|anybody|they|the|he|she)\b|what\s+(?:happens|if|about)\b)")
 _PRONOUN_RE = re.compile(r"(?i)^(?:it|this|they|that)\s+(?:now\s+)?(?=\w+s\b)")
 _ALSO_RE = re.compile(r"(?i)\b(?:i|we)\s+(?:have\s+)?also\b|^also\b")
 
@@ -59,7 +62,7 @@ def _clauses(sentence: str) -> list[str]:
 def _statement(sentence: str) -> str | None:
     """The sentence as a statement: a question → None, a tag question's statement part → that part."""
     if not sentence.rstrip().endswith("?"):
-        return sentence
+        return None if _QUESTION_START.match(strip_opening(sentence)) else sentence
     parts = _TAG_QUESTION.split(sentence, maxsplit=1)
     return parts[0] if len(parts) == 2 else None
 
@@ -131,7 +134,7 @@ def object_subject(said: str, facts: ChangeFacts | None) -> str | None:
 def _subject(sentences: list[str], found: list[tuple[int, str]], limit: int, terms: frozenset[str]) -> tuple[str, bool]:
     """The subject from the first stated change (two joined when both fit); (subject, cut)."""
     if not found:
-        plain = [s for s in sentences if not s.rstrip().endswith("?") and not is_framing(s)]
+        plain = [s for s in sentences if _statement(s) == s and not is_framing(s)]
         if not plain:
             return "", False
         return shorten(without_hedges(imperative(plain[0], terms)), limit)

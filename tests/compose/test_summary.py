@@ -88,3 +88,9 @@ def test_a_note_too_short_takes_its_object_from_the_change():
     assert summarise("Typo fix.", facts=readme).subject == "fix typo in README.md"
     tests = read(staged_diff({"tests/test_p.py": ("def test_a():\n    pass\n", "def test_a():\n    pass\n\ndef test_b():\n    pass\n")}))
     assert summarise("More tests.", facts=tests).subject == "add test_b"
+
+
+def test_a_question_without_its_question_mark_is_still_a_question():
+    s = summarise("Should we really log the whole body here. I masked the password field.")
+    assert s.subject == "mask the password field"
+    assert summarise("Is this the right default.").subject == ""
