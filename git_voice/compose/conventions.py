@@ -23,7 +23,7 @@ from .change import ChangeFacts, read
 from .kinds import _GENERIC_DIRS, classify, type_from_paths, type_from_speech  # noqa: F401 (re-exported)
 from .speech import is_code
 from .summary import Summary, summarise
-from .wrap import WIDTH, truncate, width
+from .wrap import WIDTH, truncate, width, wrap_paragraph
 
 CONVENTIONS = ("conventional", "kernel", "plain")
 TYPES = ("build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test")
@@ -108,14 +108,12 @@ def _upper_first(subject: str) -> str:
     return subject if is_code(first) else subject[:1].upper() + subject[1:]
 
 
-def breaking_footer(removed: list[str], width_: int = WIDTH) -> str:
-    """``BREAKING CHANGE: X and Y are removed.``, wrapped with continuation lines indented."""
+def breaking_footer(removed: list[str], limit: int = WIDTH) -> str:
+    """``BREAKING CHANGE: X and Y are removed.``, wrapped at ``limit``, continuation lines indented."""
     names = ", ".join(removed[:-1]) + (" and " if len(removed) > 1 else "") + removed[-1]
     text = f"BREAKING CHANGE: {names} {'are' if len(removed) > 1 else 'is'} removed."
-    from .wrap import wrap_paragraph
-
-    lines = wrap_paragraph(text, width_)
-    return "\n".join(lines[:1] + [" " + ln for ln in wrap_paragraph(" ".join(lines[1:]), width_ - 1)] if len(lines) > 1 else lines)
+    first, *rest = wrap_paragraph(text, limit)
+    return "\n".join([first] + (wrap_paragraph(" ".join(rest), limit, " ") if rest else []))
 
 
 # Line starts git reads as something other than message text: a comment ("#",
