@@ -93,13 +93,19 @@ def scope_from_paths(paths: Sequence[str]) -> str | None:
     return name or None
 
 
-def _lower_first(subject: str) -> str:
-    """commitlint rejects sentence-case subjects: lower-case a capitalised first word (not an acronym
-    or a code term such as ``TextModel``)."""
-    first = subject.split(" ", 1)[0]
-    if len(first) > 1 and not first[1:].islower() or is_code(first):
+def _lower_first(subject: str, terms: frozenset[str] = frozenset()) -> str:
+    """A subject commitlint accepts: it rejects any that starts with a capital letter.
+
+    A capitalised word or one in capitals ("Fix", "HTTP", a misheard "RANGO") is
+    lower-cased; a code term (``TextModel``, ``LOGIN_TIMEOUT``) keeps its case inside
+    backticks, as commit messages quote code.
+    """
+    first, sep, rest = subject.partition(" ")
+    if not first[:1].isupper():
         return subject
-    return subject[:1].lower() + subject[1:]
+    if is_code(first) or first.strip(",.:;") in terms:
+        return f"`{first}`{sep}{rest}"
+    return first.lower() + sep + rest
 
 
 def _upper_first(subject: str) -> str:
@@ -177,7 +183,7 @@ def compose(
     # A header starting with "#" is a comment to git commit; one starting with "---"
     # ends the message for git interpret-trailers. Neither carries meaning in a subject.
     subject = summary.subject.lstrip("#-").strip() or "update"
-    subject = _lower_first(subject) if convention == "conventional" else _upper_first(subject)
+    subject = _lower_first(subject, facts.identifiers if facts else frozenset()) if convention == "conventional" else _upper_first(subject)
     subject = truncate(subject, HEADER_WIDTH - width(prefix))
     body = inert_lines(wrap_body(summary.body, body_width)) if summary.body else ""
     footer = breaking_footer(kind.breaking) if kind and kind.breaking else ""

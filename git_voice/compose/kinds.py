@@ -32,7 +32,7 @@ _SPOKEN: tuple[tuple[str, str, str], ...] = (
      r"timing\s+out|timed\s+out|off\s+by\s+one|wrong|race|deadlock|hang(?:s|ing)?|lost|stale|failing|piling\s+up|"
      r"null\s+check|no\s+longer\s+fails|annoying|cannot|can't|couldn't|could\s+not|wasn't|didn't|kept\s+failing)\b"),
     ("perf", "speed", r"\b(?:faster|speed(?:s|ed|ing)?\s+up|sped\s+up|performance|quicker|slow(?:er|ness)?|cached|caching|"
-     r"memoi[sz]\w*|up\s+front)\b"),
+     r"memoi[sz]\w*|up\s*front)\b"),
     ("refactor", "a restructuring", r"\b(?:renam(?:e|es|ed|ing)|clean(?:s|ed|ing)?\s+up|cleanup|refactor(?:s|ed|ing)?|"
      r"mov(?:e|es|ed|ing)|restructur\w*|simplif\w*|extract\w*|remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|"
      r"drop(?:s|ped|ping)?\s+(?:the|support|a|an)|is\s+gone|tid(?:y|ied))\b"),
@@ -51,6 +51,8 @@ _BUILD_NAMES = {
     "cargo.lock", "package.json", "package-lock.json", "yarn.lock", "requirements.txt", "poetry.lock",
     "uv.lock", "dockerfile", "build.gradle", "pom.xml", "go.mod", "go.sum", "manifest.in", "tox.ini",
 }
+_CODE_SUFFIXES = {".py", ".js", ".mjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".java",
+                  ".kt", ".rb", ".php", ".cs", ".swift", ".m", ".scala", ".sh", ".lua", ".pl", ".ex", ".exs", ".zig", ".dart"}
 _CI_PREFIXES = (".github/workflows/", ".gitlab-ci", ".circleci/", ".travis.yml", "azure-pipelines", "jenkinsfile", ".buildkite/")
 
 
@@ -119,7 +121,8 @@ def classify(text: str, paths: Sequence[str], subject: str = "", facts: ChangeFa
     said = spoken(text)
     said_subject = spoken(subject) if subject else None
     # The subject's own verb speaks first unless the note names a revert, a security issue or a bug.
-    if said_subject and (not said or said[0] not in ("revert", "fix", "style")) and said_subject[0] not in ("docs", "test"):
+    # Why a change was made (a revert, a bug, security, formatting, speed) outranks the verb of what was done.
+    if said_subject and (not said or said[0] not in ("revert", "fix", "style", "perf")) and said_subject[0] not in ("docs", "test"):
         said = said_subject
     words = said[0] if said else None
     if words == "docs" and by_diff is None and facts is not None and facts.comments_only:
@@ -141,7 +144,9 @@ def classify(text: str, paths: Sequence[str], subject: str = "", facts: ChangeFa
         if words == "style":
             comments.append(f"type style from the words, {said[1]}; the diff changes more than whitespace")
     else:
-        kind = "feat" if any_added or _BEHAVIOUR.search(text) else "chore"
+        # chore is for changes outside the code; a code change no word explains most often fixes something.
+        code = any(PurePosixPath(p).suffix.lower() in _CODE_SUFFIXES for p in paths)
+        kind = "feat" if any_added or _BEHAVIOUR.search(text) else ("fix" if code else "chore")
     breaking = _breaking(text, facts)
     if breaking is None and facts is not None and _BREAKING_WORDS.search(text):
         comments.append("the note says deprecated or breaking, but the diff removes no public name: no '!'")

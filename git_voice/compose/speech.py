@@ -38,7 +38,7 @@ HEDGE_RE = re.compile(r"(?i)(?<![\w'])(?:i\s+think|i\s+guess|i\s+believe|just|re
 _REPEAT_RE = re.compile(r"(?i)\b(\w+(?:'\w+)?)(?:[\s,]+\1\b)+")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 # A word written the way code is: snake_case, dotted.path, camelCase, call(), `quoted`.
-_CODE_SHAPE = re.compile(r"[_./:`()\[\]]|^[a-z]+[A-Z]|^[a-z].*\d")
+_CODE_SHAPE = re.compile(r"[_./:`()\[\]]|^[a-z]+[A-Z]|^[A-Z][a-z0-9]+[A-Z]|^[a-z].*\d")
 
 
 def _drop_filler(m: re.Match) -> str:

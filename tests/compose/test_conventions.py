@@ -126,3 +126,27 @@ def test_code_term_first_is_not_capitalised_in_kernel_and_plain():
     assert compose("load_config now caches the file.", [Change("a/b.py")], "plain").header == "Make load_config cache the file"
     assert compose("getUser is faster now.", [Change("a/b.py")], "kernel").header == "a: getUser is faster"
     assert compose("getUser is faster now.", [Change("a/b.py")], "plain").body == ""
+
+
+@pytest.mark.parametrize(
+    "spoken, subject",
+    [
+        ("RANGO FMT on the strings package.", "rango FMT on the strings package"),
+        ("LOGIN_TIMEOUT is thirty seconds now.", "`LOGIN_TIMEOUT` is thirty seconds"),
+        ("TextModel is faster.", "`TextModel` is faster"),
+        ("HTTP retries are enabled.", "http retries are enabled"),
+    ],
+)
+def test_conventional_subject_never_starts_with_a_capital(spoken, subject):
+    msg = compose(spoken, [Change("a/b.py")])
+    assert msg.subject == subject
+    assert commitlint_problems(msg.text) == []
+
+
+def test_a_code_change_no_word_explains_is_a_fix_not_a_chore():
+    assert commit_type("I changed normalize to lower case header names.", [Change("httpx/_headers.py")]) == "fix"
+    assert commit_type("I changed the ignore list.", [Change(".gitignore")]) == "chore"
+
+
+def test_the_reason_outranks_the_verb():
+    assert commit_type("The lexer was slow. I moved the compiling out of tokenize.", [Change("jinja/lexer.py")]) == "perf"
