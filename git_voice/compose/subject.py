@@ -80,7 +80,7 @@ def base_form(word: str) -> str:
     if w in VERBS:
         return w
     candidates: list[str] = []
-    if w.endswith("ied") or w.endswith("ies"):
+    if w.endswith(("ied", "ies")):
         candidates.append(w[:-3] + "y")
     if w.endswith("ed"):
         candidates += [w[:-2], w[:-1], w[:-3]]

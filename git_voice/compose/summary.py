@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from .body import paragraphs
 from .change import ChangeFacts
 from .speech import clean, is_framing, remove_fillers, split_sentences, strip_opening
-from .subject import ENUM_RE, FUNCTION_WORDS, base_form, has_action, imperative, shorten, trim_end, without_hedges
+from .subject import (
+    ENUM_RE,
+    FUNCTION_WORDS,
+    base_form,
+    has_action,
+    imperative,
+    shorten,
+    trim_end,
+    without_hedges,
+)
 
 __all__ = ["Summary", "summarise", "clean", "split_sentences", "base_form", "imperative"]
 
