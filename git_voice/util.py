@@ -1,5 +1,6 @@
-"""Small helpers every layer may use: atomic file writes, an exclusive file lock, and
-the one line of an exception a user is shown. Standard library only."""
+"""Small helpers every layer may use: atomic file writes, an exclusive file lock, the
+one line of an exception a user is shown, and mail text no mbox reader splits.
+Standard library only."""
 
 from __future__ import annotations
 
@@ -64,3 +65,26 @@ def file_lock(path: str | os.PathLike[str]) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_MBOX_FROM = "From "
+
+
+def no_from_start(lines: list[str]) -> list[str]:
+    """Carry the last word of the line above onto a line that would start with "From "; a first
+    line (or one under a single word) is indented by a space, which every reader shows as text."""
+    lines = list(lines)
+    for i, line in enumerate(lines):
+        if not line.startswith(_MBOX_FROM):
+            continue
+        head, _, last = lines[i - 1].rpartition(" ") if i else ("", "", "")
+        if head.strip(" -") and last:
+            lines[i - 1], lines[i] = head, last + " " + line
+        else:
+            lines[i] = " " + line
+    return lines
+
+
+def mbox_safe(text: str) -> str:
+    """``text`` with no line starting "From " (an already wrapped text: words are carried, not rewrapped)."""
+    return "\n".join(no_from_start(text.split("\n")))

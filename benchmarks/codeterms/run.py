@@ -7,7 +7,7 @@
         # (decoding is unchanged; RTF is the run's)
 
 For each note (see ``notes.py``) a tiny repository recreates the change, the
-candidates come from its last commit (``candidates.from_range(repo, "HEAD")``),
+candidates come from its last commit (``app.transcribe.candidates_of``),
 and the note is spoken by hibari (normal speed, faster, with noise) and by
 espeak-ng when installed. Each recording is transcribed by the bundled tiny.en
 on CPU three ways, interleaved so machine load hits them alike:

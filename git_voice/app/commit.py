@@ -19,14 +19,25 @@ from .takes import choose_audio
 from .transcribe import Request, candidates_of, transcribe_text
 
 
-def message_for(repo: Repo, settings: Settings, text: str, convention: str | None = None, all_tracked: bool = False) -> str:
-    """The commit message for the staged change (or every tracked change) from transcript ``text``."""
+def message_for(
+    repo: Repo, settings: Settings, text: str, convention: str | None = None, all_tracked: bool = False,
+    editing: bool = False,
+) -> str:
+    """The commit message for the staged change (or every tracked change) from transcript ``text``.
+
+    The diff lets the message name what a short note does not and see whitespace-only
+    and breaking changes; with ``editing``, comment lines say why the type is what it
+    is (git strips them when the editor closes).
+    """
     convention = convention or settings.convention
-    msg = compose(text, changes.staged(repo, all_tracked=all_tracked), convention, scope=settings.scope)
-    return render(
+    ref = ChangeRef.staged(all_tracked)
+    msg = compose(text, changes.files(repo, ref), convention, scope=settings.scope, diff=changes.diff(repo, ref))
+    out = render(
         f"commit-{convention}", settings.template_dir,
-        header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, text=text,
+        header=msg.header, type=msg.type, scope=msg.scope, subject=msg.subject, body=msg.body, footer=msg.footer,
+        text=text,
     )
+    return out + ("\n" + msg.comment_lines(changes.comment_char(repo)) if editing and msg.comments else "")
 
 
 def transcribe_staged(
@@ -50,7 +61,7 @@ def commit(
         raise GitError("nothing staged to commit (git add the change first)")
     takes = choose_audio(repo, settings, audio, record)
     text = transcribe_staged(repo, settings, takes.paths, all_tracked, model, device)
-    message = message_for(repo, settings, text, convention, all_tracked)
+    message = message_for(repo, settings, text, convention, all_tracked, editing=edit)
     msg_file = repo.voice_dir / "COMMIT_EDITMSG"
     msg_file.write_text(message, "utf-8")
     rc = repo.git_passthrough("commit", "-F", str(msg_file), *(["--edit"] if edit else []), *args)

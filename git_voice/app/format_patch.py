@@ -8,9 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .. import ui
-from ..compose.render import render
-from ..compose.summary import clean, summarise
-from ..compose.wrap import wrap
+from ..compose.cover import cover_texts as compose_cover
 from ..config import Settings
 from ..errors import ConfigError
 from ..gitops import patches
@@ -37,13 +35,8 @@ def guess_range(repo: Repo, args: list[str]) -> str | None:
 
 
 def cover_texts(text: str, settings: Settings) -> tuple[str, str, str]:
-    """(subject, blurb, patch note) for a spoken note: subject ≤ 72 columns, texts wrapped at 72."""
-    summary = summarise(text, 72)
-    subject = summary.subject[:1].upper() + summary.subject[1:]
-    blurb_text = wrap(clean(text))
-    blurb = render("cover-letter", settings.template_dir, subject=subject, text=text, blurb=blurb_text)
-    patch_note = render("patch-note", settings.template_dir, subject=subject, text=text, blurb=wrap(clean(text), 68))
-    return subject, blurb, patch_note
+    """(subject, blurb, patch note) for a spoken note (see :func:`compose.cover.cover_texts`)."""
+    return compose_cover(text, settings.template_dir)
 
 
 def take_stdout(args: list[str]) -> tuple[list[str], bool]:

@@ -1,10 +1,10 @@
 """Commit message conventions: ``conventional`` (default), ``kernel``, ``plain``.
 
-The type of a conventional commit comes first from what the diff touched (only
-tests → ``test``, only docs → ``docs``, CI files → ``ci``, build files →
-``build``), then from what was said ("fix", "crash" → ``fix``; "add", "support"
-→ ``feat``; "rename", "clean up" → ``refactor``; "faster", "speed up" →
-``perf``). The scope comes from the changed paths.
+The type of a conventional commit comes from the diff and the words (see
+:mod:`kinds`); a change that removes a public name the note calls deprecated or
+breaking gets ``!`` and a ``BREAKING CHANGE:`` footer. The scope comes from the
+changed paths. Where words and diff disagree, :attr:`Message.comments` says which
+won (for the editor's text, never the commit).
 
 Every conventional header matches commitizen's ``cz check`` pattern and
 commitlint's config-conventional rules (lower-case type and subject start, no
@@ -14,35 +14,20 @@ full stop, header ≤ 100; we keep it ≤ 72).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Sequence
 
 from ..types import Change
+from .body import wrap_body
+from .change import ChangeFacts, read
+from .kinds import _GENERIC_DIRS, classify, type_from_paths, type_from_speech  # noqa: F401 (re-exported)
+from .speech import is_code
 from .summary import Summary, summarise
-from .wrap import WIDTH, truncate, width
+from .wrap import WIDTH, truncate, width, wrap_paragraph
 
 CONVENTIONS = ("conventional", "kernel", "plain")
 HEADER_WIDTH = 72
-
-# Spoken words → type, checked in this order (a "fix" that is also "faster" is a fix).
-_SPOKEN: tuple[tuple[str, str], ...] = (
-    ("revert", r"\brevert(?:s|ed|ing)?\b"),
-    ("fix", r"\b(?:fix(?:es|ed|ing)?|crash(?:es|ed|ing)?|bugs?|broken|regression|typo)\b"),
-    ("perf", r"\b(?:faster|speed(?:s|ed|ing)?\s+up|sped\s+up|performance|quicker|slow(?:er|ness)?)\b"),
-    ("refactor", r"\b(?:renam(?:e|es|ed|ing)|clean(?:s|ed|ing)?\s+up|refactor(?:s|ed|ing)?|mov(?:e|es|ed|ing)|restructur\w*|simplif\w*|extract\w*)\b"),
-    ("docs", r"\b(?:document(?:s|ed|ing|ation)?|readme|docstrings?)\b"),
-    ("test", r"\b(?:tests?|testing)\b"),
-    ("feat", r"\b(?:add(?:s|ed|ing)?|support(?:s|ed|ing)?|new|introduc\w*|implement\w*|allow\w*)\b"),
-)
-_GENERIC_DIRS = {"src", "lib", "libs", "pkg", "app", "source", "sources", "internal", "include", "python", "test", "tests", "doc", "docs"}
-_DOC_SUFFIXES = {".md", ".rst", ".txt", ".adoc", ".texi"}
-_BUILD_NAMES = {
-    "pyproject.toml", "setup.py", "setup.cfg", "makefile", "cmakelists.txt", "meson.build", "cargo.toml",
-    "cargo.lock", "package.json", "package-lock.json", "yarn.lock", "requirements.txt", "poetry.lock",
-    "uv.lock", "dockerfile", "build.gradle", "pom.xml", "go.mod", "go.sum", "manifest.in", "tox.ini",
-}
-_CI_PREFIXES = (".github/workflows/", ".gitlab-ci", ".circleci/", ".travis.yml", "azure-pipelines", "jenkinsfile", ".buildkite/")
 
 
 @dataclass
@@ -54,65 +39,28 @@ class Message:
     type: str | None = None
     scope: str | None = None
     subject: str = ""
+    footer: str = ""  # "BREAKING CHANGE: ..." (conventional only)
+    comments: list[str] = field(default_factory=list)  # why the type is what it is, for the editor
 
     @property
     def text(self) -> str:
-        return self.header + ("\n\n" + self.body if self.body else "") + "\n"
+        """Header, body and footer, each after a blank line; no comment lines."""
+        return "\n\n".join(p for p in (self.header, self.body, self.footer) if p) + "\n"
 
-
-def _is_test(path: str) -> bool:
-    p = PurePosixPath(path.lower())
-    return any(part in ("test", "tests", "testing", "spec", "__tests__") for part in p.parts[:-1]) or (
-        p.name.startswith("test_") or p.stem.endswith(("_test", ".test", ".spec")) or p.name == "conftest.py"
-    )
-
-
-def _is_doc(path: str) -> bool:
-    p = PurePosixPath(path.lower())
-    return p.parts[0] in ("doc", "docs", "documentation") or p.suffix in _DOC_SUFFIXES
-
-
-def _is_ci(path: str) -> bool:
-    return path.lower().startswith(_CI_PREFIXES)
-
-
-def _is_build(path: str) -> bool:
-    return PurePosixPath(path.lower()).name in _BUILD_NAMES
+    def comment_lines(self, char: str = "#") -> str:
+        """The comments as lines git strips when the editor opens (``char``: core.commentChar)."""
+        return "".join(f"{char} git voice: {c}\n" for c in self.comments)
 
 
 def type_from_diff(changes: Sequence[Change]) -> str | None:
     """The type the changed paths alone imply, or None when they are (also) code."""
-    paths = [c.path for c in changes]
-    if not paths:
-        return None
-    for kind, test in (("test", _is_test), ("docs", _is_doc), ("ci", _is_ci), ("build", _is_build)):
-        if all(test(p) for p in paths):
-            return kind
-    if all(_is_ci(p) or _is_build(p) for p in paths):
-        return "ci" if any(_is_ci(p) for p in paths) else "build"
-    return None
+    return type_from_paths([c.path for c in changes])
 
 
-def type_from_speech(text: str) -> str | None:
-    """The type the spoken words imply, or None."""
-    lowered = text.lower()
-    for kind, pattern in _SPOKEN:
-        if re.search(pattern, lowered):
-            return kind
-    return None
-
-
-def commit_type(text: str, changes: Sequence[Change], subject: str = "") -> str:
-    """Diff first (it cannot be misheard), then the subject's words, then the whole note."""
-    by_diff = type_from_diff(changes)
-    if by_diff:
-        return by_diff
-    spoken = type_from_speech(subject) or type_from_speech(text)
-    if spoken in ("docs", "test"):
-        spoken = None  # saying "tests" about a code change does not make it a test-only commit
-    if spoken:
-        return spoken
-    return "feat" if any(c.status.startswith("A") for c in changes) else "chore"
+def commit_type(text: str, changes: Sequence[Change], subject: str = "", facts: ChangeFacts | None = None) -> str:
+    """Diff first (it cannot be misheard), then the words (see :mod:`kinds`)."""
+    any_added = any(c.status.startswith("A") for c in changes)
+    return classify(text, [c.path for c in changes], subject, facts, any_added).type
 
 
 def scope_from_paths(paths: Sequence[str]) -> str | None:
@@ -137,16 +85,33 @@ def scope_from_paths(paths: Sequence[str]) -> str | None:
     return name or None
 
 
-def _lower_first(subject: str) -> str:
-    """commitlint rejects sentence-case subjects: lower-case the first word unless it is an acronym."""
-    first = subject.split(" ", 1)[0]
-    if len(first) > 1 and first.isupper():
+def _lower_first(subject: str, terms: frozenset[str] = frozenset()) -> str:
+    """A subject commitlint accepts: it rejects any that starts with a capital letter.
+
+    A capitalised word or one in capitals ("Fix", "HTTP", a misheard "RANGO") is
+    lower-cased; a code term (``TextModel``, ``LOGIN_TIMEOUT``) keeps its case inside
+    backticks, as commit messages quote code.
+    """
+    first, sep, rest = subject.partition(" ")
+    if not first[:1].isupper():
         return subject
-    return subject[:1].lower() + subject[1:]
+    if is_code(first) or first.strip(",.:;") in terms:
+        return f"`{first}`{sep}{rest}"
+    return first.lower() + sep + rest
 
 
 def _upper_first(subject: str) -> str:
-    return subject[:1].upper() + subject[1:]
+    """Kernel and plain subjects start with a capital, unless they start with a code term."""
+    first = subject.split(" ", 1)[0]
+    return subject if is_code(first) else subject[:1].upper() + subject[1:]
+
+
+def breaking_footer(removed: list[str], limit: int = WIDTH) -> str:
+    """``BREAKING CHANGE: X and Y are removed.``, wrapped at ``limit``, continuation lines indented."""
+    names = ", ".join(removed[:-1]) + (" and " if len(removed) > 1 else "") + removed[-1]
+    text = f"BREAKING CHANGE: {names} {'are' if len(removed) > 1 else 'is'} removed."
+    first, *rest = wrap_paragraph(text, limit)
+    return "\n".join([first] + (wrap_paragraph(" ".join(rest), limit, " ") if rest else []))
 
 
 # Line starts git reads as something other than message text: a comment ("#",
@@ -185,27 +150,34 @@ def compose(
     *,
     scope: bool = True,
     body_width: int = WIDTH,
+    diff: str | None = None,
 ) -> Message:
-    """A spoken note and the change it describes → a :class:`Message` by ``convention``."""
-    from .wrap import wrap
+    """A spoken note and the change it describes → a :class:`Message` by ``convention``.
 
+    ``diff`` (``git diff`` text of the change) lets the message name a change the note
+    does not ("typo" → "fix typo in report"), see whitespace-only and breaking changes.
+    """
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention {convention!r}")
+    facts = read(diff) if diff else None
     paths = [c.path for c in changes]
     scope_name = scope_from_paths(paths) if scope else None
+    kind = None
+    prefix = ""
     if convention == "conventional":
-        kind = commit_type(text, changes, summarise(text).subject)
-        prefix = f"{kind}({scope_name}): " if scope_name else f"{kind}: "
+        first = summarise(text, HEADER_WIDTH, facts).subject
+        kind = classify(text, paths, first, facts, any(c.status.startswith("A") for c in changes))
+        bang = "!" if kind.breaking else ""
+        prefix = f"{kind.type}({scope_name}){bang}: " if scope_name else f"{kind.type}{bang}: "
     elif convention == "kernel":
-        kind = None
         prefix = f"{scope_name}: " if scope_name else ""
-    else:
-        kind, prefix = None, ""
-    summary: Summary = summarise(text, HEADER_WIDTH - width(prefix))
+    summary: Summary = summarise(text, HEADER_WIDTH - width(prefix), facts)
     # A header starting with "#" is a comment to git commit; one starting with "---"
     # ends the message for git interpret-trailers. Neither carries meaning in a subject.
     subject = summary.subject.lstrip("#-").strip() or "update"
-    subject = _lower_first(subject) if convention == "conventional" else _upper_first(subject)
+    subject = _lower_first(subject, facts.identifiers if facts else frozenset()) if convention == "conventional" else _upper_first(subject)
     subject = truncate(subject, HEADER_WIDTH - width(prefix))
-    body = inert_lines(wrap(summary.body, body_width)) if summary.body else ""
-    return Message(header=prefix + subject, body=body, type=kind, scope=scope_name, subject=subject)
+    body = inert_lines(wrap_body(summary.body, body_width)) if summary.body else ""
+    footer = breaking_footer(kind.breaking) if kind and kind.breaking else ""
+    return Message(header=prefix + subject, body=body, type=kind.type if kind else None, scope=scope_name,
+                   subject=subject, footer=footer, comments=kind.comments if kind else [])

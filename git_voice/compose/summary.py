@@ -1,170 +1,179 @@
 """Speech → a subject line and a body.
 
-Spoken notes start the way people talk ("So, um, I fixed the the parser because
-..."); a subject line is imperative ("fix the parser"), has no filler words,
-repeats or trailing full stop, and fits its column budget. The body keeps the
-whole explanation (the *why*), cleaned of fillers only.
+Spoken notes start the way people talk ("Um, so basically, what I did here is, the
+login page was timing out, so I bumped the timeout"). The subject is the sentence
+(or clause) that states what was done, in the imperative, never a framing sentence
+("two things in this one") or a question (those stay in the body, as said). Two
+changes said ("First, ... Second, ...") give a subject naming both when it fits, the
+first otherwise, and a body that lists them. A note too short to say what changed
+("typo", "fix") takes its object from the change. The body is the whole note,
+cleaned of fillers, in paragraphs (see :mod:`body`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .wrap import truncate, width
-
-# Words and phrases that carry nothing in writing. Multi-word ones first.
-_FILLERS = (
-    r"you know",
-    r"i mean",
-    r"sort of",
-    r"kind of",
-    r"um+",
-    r"uh+",
-    r"erm?",
-    r"ah+",
-    r"hmm+",
-    r"mm+",
+from .body import paragraphs
+from .change import ChangeFacts
+from .speech import clean, is_framing, remove_fillers, split_sentences, strip_opening
+from .subject import (
+    ENUM_RE,
+    FUNCTION_WORDS,
+    base_form,
+    has_action,
+    imperative,
+    shorten,
+    trim_end,
+    without_hedges,
 )
-_FILLER_RE = re.compile(r"(?i)(?<![\w'])(?:" + "|".join(_FILLERS) + r")(?![\w']),?\s*")
-# Discourse openers dropped at the start of a sentence only ("So I fixed" → "I fixed").
-_OPENER_RE = re.compile(r"(?i)^(?:(?:so|okay|ok|well|right|alright|yeah|basically|now|and|like)\b[,.]?\s+)+")
-_REPEAT_RE = re.compile(r"(?i)\b(\w+(?:'\w+)?)(?:[\s,]+\1\b)+")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 
-# Who did it, dropped before the verb: "I", "we've", "this commit", "in this patch I" ...
-_SUBJECT_RE = re.compile(
-    r"(?i)^(?:(?:in|with)\s+this\s+(?:commit|change|patch|series|pr|pull request)[,]?\s+)?"
-    r"(?:(?:i|we|this\s+(?:commit|change|patch|series|pr|pull request)|it|here\s+(?:i|we)|the\s+patch)"
-    r"(?:'ve|'m|'re|'ll|\s+have|\s+has|\s+am|\s+are|\s+will)?\s+)"
-    r"(?:(?:just|basically|also|now|actually|finally|simply|then|quickly|mostly)\s+)*"
-    r"(?:(?:want(?:ed)?\s+to|need(?:ed)?\s+to|tried\s+to|going\s+to|gonna|decided\s+to|had\s+to)\s+)?"
-)
-_LETS_RE = re.compile(r"(?i)^let'?s\s+")
+__all__ = ["Summary", "summarise", "clean", "split_sentences", "base_form", "imperative"]
 
-# Base forms of verbs that start commit subjects; used to undo tense ("fixed" → "fix").
-VERBS = frozenset(
-    """add allow avoid bump cache catch change check clean clear convert copy correct create
-    debug delete deprecate disable document drop enable ensure expose extract fix format guard
-    handle hide implement improve introduce keep let limit load log make merge move optimise
-    optimize parse pass prevent raise read reduce refactor remove rename reorder replace
-    reset restore retry return revert rewrite run set simplify skip sort speed split start
-    stop store support teach test tidy track trim tweak unify update upgrade use validate
-    wrap write bring build cut get give put show shorten speed-up increase lower read speak
-    record release report resolve respect reuse save send strip switch take tell try turn
-    unwrap warn work""".split()
+# Clause boundaries inside a sentence where the statement of what was done may start.
+_CLAUSE_SPLIT = re.compile(r"(?i),\s+(?=(?:so|and|but)\s+(?:i|we|now)\b)|,\s+(?=and\s+(?:also|then)\b)|\s+(?=so\s+(?:i|we)\b)|;\s+|,\s+(?=(?:i|we)\s+\w+ed\b)")
+# Words that say nothing of the change on their own ("Typo.", "Fixed it.", "More tests.").
+_GENERIC = frozenset(
+    """fix fixes fixed fixing typo typos cleanup clean cleaned up tidy tidied update updated tweak tweaks
+    change changes stuff minor small wip tests test more docs format formatting refactor misc it this
+    things thing some few bits""".split()
 )
-_IRREGULAR = {
-    "made": "make", "wrote": "write", "rewrote": "rewrite", "broke": "break", "took": "take",
-    "ran": "run", "got": "get", "built": "build", "kept": "keep", "left": "leave", "brought": "bring",
-    "gave": "give", "taught": "teach", "caught": "catch", "split": "split", "set": "set", "put": "put",
-    "cut": "cut", "threw": "throw", "chose": "choose", "went": "go", "did": "do", "done": "do",
-    "found": "find", "sped": "speed", "tidied": "tidy", "copied": "copy", "unified": "unify",
-    "has": "have", "is": "be", "was": "be", "does": "do",
-}
+# "I added X because ..., is zero the right default though?": a statement with a question on its tail.
+_TAG_QUESTION = re.compile(r"(?i),\s+(?=(?:is|are|do|does|did|should|can|could|would|will|what|why|how|or)\b[^,]*\?$)")
+# A question the recogniser wrote without its "?" ("Should we really log the body here.").
+_QUESTION_START = re.compile(r"(?i)^(?:(?:should|shall|is|are|was|were|do|does|did|can|could|would|will|why|how|who|where)"
+                             r"\s+(?:we|i|you|it|this|that|there|anyone|anybody|they|the|he|she)\b|what\s+(?:happens|if|about)\b)")
+_PRONOUN_RE = re.compile(r"(?i)^(?:it|this|they|that)\s+(?:now\s+)?(?=\w+s\b)")
+_ALSO_RE = re.compile(r"(?i)\b(?:i|we)\s+(?:have\s+)?also\b|^also\b")
 
 
 @dataclass
 class Summary:
-    """``subject``: imperative, no full stop (case left to the convention); ``body``: the cleaned note."""
+    """``subject``: imperative, no full stop (case left to the convention); ``body``: the cleaned
+    note in paragraphs ("- " items for several changes); ``changes``: each change's subject."""
 
     subject: str
     body: str
     truncated: bool = False
+    changes: list[str] = field(default_factory=list)
 
 
-def clean(text: str) -> str:
-    """Remove filler words and stutters ("the the"), collapse whitespace; keep everything else."""
-    text = " ".join(text.split())
-    text = _FILLER_RE.sub("", text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _REPEAT_RE.sub(r"\1", text)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
-    text = re.sub(r"[,;:]+\s*([.!?])", r"\1", text)  # "parser, you know." → "parser."
-    sentences = [_OPENER_RE.sub("", s).strip() for s in split_sentences(text)]
-    out = ""
-    for s in (s for s in sentences if s.strip(" ,.;:")):
-        # Chinese and Japanese sentences follow each other without a space.
-        out += ("" if not out or out[-1] in "。！？" else " ") + _capitalise(s)
+def _clauses(sentence: str) -> list[str]:
+    """The sentence, then the clauses after each boundary ("..., so I bumped X" → "I bumped X")."""
+    parts = _CLAUSE_SPLIT.split(sentence)
+    out = [sentence]
+    for i in range(1, len(parts)):
+        out.append(re.sub(r"(?i)^(?:so|and|but)\s+", "", " ".join(parts[i:])))
     return out
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences, ending punctuation kept (Chinese full stops included)."""
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s and s.strip()]
+def _statement(sentence: str) -> str | None:
+    """The sentence as a statement: a question → None, a tag question's statement part → that part."""
+    if not sentence.rstrip().endswith("?"):
+        return None if _QUESTION_START.match(strip_opening(sentence)) else sentence
+    parts = _TAG_QUESTION.split(sentence, maxsplit=1)
+    return parts[0] if len(parts) == 2 else None
 
 
-def _capitalise(s: str) -> str:
-    return s[:1].upper() + s[1:] if s[:1].islower() else s
+def _resolve(part: str, before: str, terms: frozenset[str]) -> str:
+    """"It returns ..." after a sentence naming ``read_config`` → "read_config returns ..."."""
+    if not _PRONOUN_RE.match(part):
+        return part
+    named = [w.strip(",.;:") for w in before.split() if w.strip(",.;:") in terms]
+    return _PRONOUN_RE.sub(named[0] + " ", part, count=1) if named else part
 
 
-def base_form(word: str) -> str:
-    """``fixed``/``fixes``/``fixing`` → ``fix``; a word that is no inflected verb comes back as it was."""
-    w = word.lower()
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
-    if w in VERBS:
-        return w
-    candidates: list[str] = []
-    if w.endswith("ied"):
-        candidates.append(w[:-3] + "y")
-    if w.endswith("ies"):
-        candidates.append(w[:-3] + "y")
-    if w.endswith("ed"):
-        candidates += [w[:-2], w[:-1], w[:-3]]
-    if w.endswith("ing"):
-        candidates += [w[:-3], w[:-3] + "e", w[:-4]]
-    if w.endswith("es"):
-        candidates.append(w[:-2])
-    if w.endswith("s") and not w.endswith("ss"):
-        candidates.append(w[:-1])
-    for c in candidates:
-        if c in VERBS:
-            return c
-    return word
+def actions(sentences: list[str], terms: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """(sentence index, the text that states a change) for each change a sentence states.
 
-
-def imperative(sentence: str) -> str:
-    """"I fixed the parser." → "fix the parser": drop who did it, base form of the verb, no full stop."""
-    s = sentence.strip().rstrip(".!?。！？").strip()
-    s = _OPENER_RE.sub("", s)
-    s = _LETS_RE.sub("", s)
-    stripped = _SUBJECT_RE.sub("", s, count=1)
-    if stripped and stripped != s:
-        s = stripped
-    first, _, rest = s.partition(" ")
-    verb = base_form(first)
-    if verb != first or first.lower() in VERBS:
-        s = verb.lower() + (" " + rest if rest else "")
-    return s.strip(" ,;:")
-
-
-def _shorten(subject: str, limit: int) -> tuple[str, bool]:
-    """Fit ``subject`` into ``limit`` columns: first at a clause boundary, else at a word."""
-    if width(subject) <= limit:
-        return subject, False
-    for marker in (" because ", " so that ", " since ", " which ", "; ", ", ", " and ", " so "):
-        head = subject.split(marker, 1)[0]
-        if head != subject and 3 <= len(head.split()) and width(head) <= limit:
-            return head.rstrip(" ,;:"), True
-    return truncate(subject, limit), True
-
-
-def summarise(text: str, limit: int = 72) -> Summary:
-    """A spoken note → :class:`Summary` whose subject fits ``limit`` columns.
-
-    The subject comes from the first sentence; the body is the whole cleaned note,
-    or empty when the subject already says all of it.
+    A sentence gives its first clause that states one, and a later clause that adds
+    another ("..., and also save writes into ...").
     """
-    cleaned = clean(text)
+    found = []
+    for i, s in enumerate(sentences):
+        s = _statement(s)
+        if s is None or is_framing(s):
+            continue
+        s = _resolve(s, sentences[i - 1] if i else "", terms)
+        taken = False
+        for n, part in enumerate(_clauses(s)):
+            if (not taken or (n and _ALSO_RE.search(part))) and has_action(part, terms):
+                found.append((i, part))
+                if taken:
+                    break
+                taken = True
+    return found
+
+
+def several(sentences: list[str], found: list[tuple[int, str]]) -> bool:
+    """True when the note lists more than one change ("First ... Second ...", "I also ...")."""
+    if len(found) < 2:
+        return False
+    announced = any(is_framing(s) and not re.search(r"(?i)\b(?:quick|small|tiny|short)\b", s) for s in sentences)
+    enumerated = any(ENUM_RE.match(strip_opening(part)) or _ALSO_RE.search(part) for _, part in found[1:])
+    return announced or enumerated
+
+
+def too_short(subject: str) -> bool:
+    """True when ``subject`` names no object ("typo", "fix it", "more tests")."""
+    words = [w.lower().strip(".,!?") for w in subject.split()]
+    return bool(words) and len(words) <= 3 and all(w in _GENERIC or w in FUNCTION_WORDS for w in words)
+
+
+def object_subject(said: str, facts: ChangeFacts | None) -> str | None:
+    """A subject for a note too short to have one, its object taken from the change; None without one."""
+    target = facts.object() if facts else None
+    if not target:
+        return None
+    words = set(re.findall(r"[a-z]+", said.lower()))
+    if words & {"typo", "typos"}:
+        return f"fix typo in {target}"
+    if words & {"test", "tests"} and facts and facts.added_defs:
+        return f"add {target}"
+    if words & {"cleanup", "clean", "tidy", "tidied", "cleaned"}:
+        return f"clean up {target}"
+    if words & {"fix", "fixes", "fixed"}:
+        return f"fix {target}"
+    if words & {"format", "formatting"}:
+        return f"format {target}"
+    return f"update {target}"
+
+
+def _subject(sentences: list[str], found: list[tuple[int, str]], limit: int, terms: frozenset[str]) -> tuple[str, bool]:
+    """The subject from the first stated change (two joined when both fit); (subject, cut)."""
+    if not found:
+        plain = [s for s in sentences if _statement(s) == s and not is_framing(s)]
+        if not plain:
+            return "", False
+        return shorten(without_hedges(imperative(plain[0], terms)), limit)
+    first = without_hedges(imperative(found[0][1], terms))
+    if several(sentences, found):
+        second = without_hedges(imperative(found[1][1], terms))
+        both = f"{shorten(first, limit)[0]} and {shorten(second, limit)[0]}"
+        if len(both) <= limit and not shorten(both, limit)[1]:
+            return both, False
+    return shorten(first, limit)
+
+
+def summarise(text: str, limit: int = 72, facts: ChangeFacts | None = None) -> Summary:
+    """A spoken note (and the change it is about) → :class:`Summary` whose subject fits ``limit`` columns.
+
+    The body is the whole cleaned note, or empty when the subject already says all of it.
+    """
+    terms = facts.identifiers if facts else frozenset()
+    cleaned = clean(text, terms)
     sentences = split_sentences(cleaned)
     if not sentences:
         return Summary(subject="", body="")
-    subject = imperative(sentences[0])
+    found = actions(sentences, terms)
+    subject, cut = _subject(sentences, found, limit, terms)
     subject = re.sub(r"[.。!！?？]+$", "", subject)
-    subject, cut = _shorten(subject, limit)
-    whole = len(sentences) == 1 and not cut
-    return Summary(subject=subject, body="" if whole else cleaned, truncated=cut)
+    if not subject or too_short(subject):
+        subject = object_subject(remove_fillers(text), facts) or subject
+    listed = several(sentences, found)
+    items = sorted({i for i, _ in found}) if listed else []
+    whole = len(sentences) == 1 and not cut and not listed and trim_end(without_hedges(imperative(sentences[0], terms))) == subject
+    body = "" if whole or too_short(cleaned) else paragraphs(sentences, items)
+    changes = [without_hedges(imperative(part, terms)) for _, part in found] if listed else []
+    return Summary(subject=subject, body=body, truncated=cut, changes=changes)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ConfigError, GitError
+from ..util import mbox_safe
 from . import notes
 from .repo import Repo, run_git
 
@@ -135,6 +136,9 @@ def fill_cover_letter(raw: bytes, subject: str, blurb: str) -> bytes:
     # git send-email refuses a cover letter still holding either placeholder: a note
     # that says them aloud must not make the series unsendable.
     subject, blurb = (_no_placeholders(t) for t in (subject, blurb))
+    # An mbox reader (Python's mailbox, b4) starts a new message at a line "From ...";
+    # git escapes no line of a cover letter, so none may start that way.
+    blurb = mbox_safe(blurb)
     mail = _Mail.parse(raw)
     current = mail.get("Subject") or ""
     if SUBJECT_PLACEHOLDER in current:

@@ -93,3 +93,61 @@ def test_kernel_and_plain():
 
 def test_scope_can_be_turned_off():
     assert compose("I fixed it.", [Change("git_voice/audio/record.py")], scope=False).header == "fix: fix it"
+
+
+def _removal_diff():
+    from .diffs import staged_diff
+
+    return staged_diff({"cli/options.py": ("p.add_argument('--legacy', action='store_true')\np.add_argument('--quiet')\n",
+                                           "p.add_argument('--quiet')\n")})
+
+
+def test_breaking_removal_gets_a_bang_and_a_footer_that_linters_accept():
+    msg = compose("Removed the deprecated legacy flag. It has been deprecated for two releases.",
+                  [Change("cli/options.py")], diff=_removal_diff())
+    assert msg.header.startswith("refactor(cli)!: ") and msg.footer == "BREAKING CHANGE: --legacy is removed."
+    assert msg.text.endswith("\n\nBREAKING CHANGE: --legacy is removed.\n")
+    assert commitlint_problems(msg.text) == []
+    if CZ:
+        proc = subprocess.run([CZ, "check", "--message", msg.text], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_comment_lines_say_which_won():
+    from .diffs import staged_diff
+
+    diff = staged_diff({"r.c": ("int f(void)\n{\n    return 1;\n}\n", "int f(void)\n{\n\treturn 1;\n}\n")})
+    msg = compose("I fixed the ring code.", [Change("r.c")], diff=diff)
+    assert msg.type == "style"
+    assert msg.comment_lines(";").startswith("; git voice: type style from the diff (whitespace only)")
+    assert ";" not in msg.text and "#" not in msg.text
+
+
+def test_code_term_first_is_not_capitalised_in_kernel_and_plain():
+    assert compose("load_config now caches the file.", [Change("a/b.py")], "plain").header == "Make load_config cache the file"
+    assert compose("getUser is faster now.", [Change("a/b.py")], "kernel").header == "a: getUser is faster"
+    assert compose("getUser is faster now.", [Change("a/b.py")], "plain").body == ""
+
+
+@pytest.mark.parametrize(
+    "spoken, subject",
+    [
+        ("RANGO FMT on the strings package.", "rango FMT on the strings package"),
+        ("LOGIN_TIMEOUT is thirty seconds now.", "`LOGIN_TIMEOUT` is thirty seconds"),
+        ("TextModel is faster.", "`TextModel` is faster"),
+        ("HTTP retries are enabled.", "http retries are enabled"),
+    ],
+)
+def test_conventional_subject_never_starts_with_a_capital(spoken, subject):
+    msg = compose(spoken, [Change("a/b.py")])
+    assert msg.subject == subject
+    assert commitlint_problems(msg.text) == []
+
+
+def test_a_code_change_no_word_explains_is_a_fix_not_a_chore():
+    assert commit_type("I changed normalize to lower case header names.", [Change("httpx/_headers.py")]) == "fix"
+    assert commit_type("I changed the ignore list.", [Change(".gitignore")]) == "chore"
+
+
+def test_the_reason_outranks_the_verb():
+    assert commit_type("The lexer was slow. I moved the compiling out of tokenize.", [Change("jinja/lexer.py")]) == "perf"

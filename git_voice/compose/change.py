@@ -1,0 +1,153 @@
+"""What a diff says about a change, for the message: the functions it touches, the public
+names, flags and options it removes, and whether it changes whitespace only.
+
+Read from ``git diff`` text (any context size; ``-U0`` is what commands pass). Plain
+regular expressions over the common languages' definition forms: enough to name a
+change's object, not a parser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+_FILE_RE = re.compile(r"^\+\+\+ (?:b/)?(.+)$")
+_OLD_FILE_RE = re.compile(r"^--- (?:a/)?(.+)$")
+_HUNK_RE = re.compile(r"^@@ [^@]* @@ ?(.*)$")
+# def/class/fn/func/function/struct/... NAME, a Go method's name, a JS method or arrow binding.
+_DEF_RE = re.compile(
+    r"^\s*(?:(?:pub(?:\([^)]*\))?|export|default|async|static|public|private|protected|inline|extern|unsafe|const)\s+)*"
+    r"(?:def|class|fn|func|function|struct|enum|trait|interface|type|impl)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)"
+)
+# A C-like function definition: "int hold_lock(const char *path)".
+_C_DEF_RE = re.compile(r"^(?:[A-Za-z_][\w\s\*]*\s+\**)([A-Za-z_]\w*)\s*\([^;]*$")
+_ASSIGNED_FN_RE = re.compile(r"^\s*(?:const|let|var)?\s*(?:\w+\.)?([A-Za-z_]\w*)\s*=\s*(?:async\s+)?function\b")
+_FLAG_RE = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]+)")
+# An option or setting: a key in a mapping or object literal ("legacyChunks: false", "'minify': True").
+_KEY_RE = re.compile(r"^\s*['\"]?([A-Za-z_][\w-]*)['\"]?\s*:\s*\S")
+_COMMENT_RE = re.compile(r'^\s*(?:#|//|/\*|\*|"""|\'\'\'|--\s)')
+_STRING_RE = re.compile(r"'([^'\n]{2,})'|\"([^\"\n]{2,})\"")
+
+
+@dataclass
+class ChangeFacts:
+    """A diff, read for the message. All lists keep first-seen order, without repeats."""
+
+    paths: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)  # enclosing or defined on a changed line
+    added_defs: list[str] = field(default_factory=list)
+    removed_defs: list[str] = field(default_factory=list)  # defined on a removed line, not re-added
+    removed_flags: list[str] = field(default_factory=list)
+    removed_options: list[str] = field(default_factory=list)
+    whitespace_only: bool = False
+    comments_only: bool = False  # every changed line is a comment or docstring
+    changed_strings: list[str] = field(default_factory=list)
+    identifiers: frozenset[str] = frozenset()  # names on changed lines and hunk headers
+
+    @property
+    def removed_public(self) -> list[str]:
+        """Public names, flags and options the change takes away (``_private`` names excluded)."""
+        names = [n for n in self.removed_defs if not n.startswith("_")]
+        return list(dict.fromkeys(names + self.removed_flags + self.removed_options))
+
+    def object(self) -> str | None:
+        """What the change is about, most specific first: one function, else one file's name."""
+        if len(self.added_defs) == 1 and not self.removed_defs:
+            return self.added_defs[0]
+        if len(self.functions) == 1:
+            return self.functions[0]
+        if len(self.paths) == 1:
+            return PurePosixPath(self.paths[0]).name
+        return None
+
+
+def _add(items: list[str], value: str | None) -> None:
+    if value and value not in items:
+        items.append(value)
+
+
+def defined_name(line: str) -> str | None:
+    """The name a line of code defines (``def parse(`` → ``parse``), or None."""
+    for pattern in (_DEF_RE, _ASSIGNED_FN_RE):
+        m = pattern.match(line)
+        if m:
+            return m.group(1)
+    m = _C_DEF_RE.match(line)
+    if m and m.group(1) not in ("if", "while", "for", "switch", "return", "sizeof", "else"):
+        return m.group(1)
+    return None
+
+
+def _squash(lines: list[str]) -> str:
+    return "".join("".join(line.split()) for line in lines)
+
+
+def read(diff: str) -> ChangeFacts:
+    """``git diff`` text → :class:`ChangeFacts`."""
+    facts = ChangeFacts()
+    minus: list[str] = []
+    plus: list[str] = []
+    hunks: list[tuple[list[str], list[str]]] = []
+    headers: list[str] = []
+    in_header = False
+    old_path = None
+    for line in diff.splitlines():
+        if line.startswith("diff --git"):
+            in_header, old_path = True, None
+            continue
+        if in_header:
+            m = _OLD_FILE_RE.match(line)
+            if m and line.startswith("--- "):
+                old_path = m.group(1)
+                continue
+            m = _FILE_RE.match(line)
+            if m:
+                _add(facts.paths, m.group(1) if m.group(1) != "/dev/null" else old_path)
+                in_header = False
+                continue
+        m = _HUNK_RE.match(line)
+        if m:
+            in_header = False
+            hunks.append(([], []))
+            headers.append(m.group(1))
+            _add(facts.functions, defined_name(m.group(1)) if m.group(1) else None)
+            continue
+        if not hunks or line[:1] not in ("+", "-"):
+            continue
+        body = line[1:]
+        (hunks[-1][0] if line[0] == "-" else hunks[-1][1]).append(body)
+        (minus if line[0] == "-" else plus).append(body)
+        name = defined_name(body)
+        _add(facts.functions, name)
+    added = {defined_name(b) for b in plus} - {None}
+    removed = {defined_name(b) for b in minus} - {None}
+    for b in plus:
+        n = defined_name(b)
+        if n and n not in removed:
+            _add(facts.added_defs, n)
+    for b in minus:
+        n = defined_name(b)
+        if n and n not in added:
+            _add(facts.removed_defs, n)
+    plus_text = "\n".join(plus)
+    for b in minus:
+        for flag in _FLAG_RE.findall(b):
+            if flag not in plus_text:
+                _add(facts.removed_flags, flag)
+        k = _KEY_RE.match(b)
+        if k and not re.search(r"(?<![\w-])['\"]?" + re.escape(k.group(1)) + r"['\"]?\s*:", plus_text):
+            _add(facts.removed_options, k.group(1))
+    names = re.findall(r"[A-Za-z_]\w+", "\n".join(minus + plus + headers))
+    # Two-letter names only when cased like code ("Do", "ID"): "if", "in", "or" are keywords.
+    facts.identifiers = frozenset(n for n in names if len(n) > 2 or not n.islower())
+    facts.comments_only = bool(plus or minus) and all(_COMMENT_RE.match(b) or not b.strip() for b in plus + minus)
+    facts.whitespace_only = bool(hunks) and all(_squash(m) == _squash(p) for m, p in hunks)
+    old_strings = {a or b for b_line in minus for a, b in _STRING_RE.findall(b_line)}
+    for b_line in plus:
+        for a, b in _STRING_RE.findall(b_line):
+            if (a or b) not in old_strings:
+                _add(facts.changed_strings, a or b)
+    # A function both added and removed on changed lines was edited, not defined anew.
+    facts.functions = [f for f in facts.functions if f not in facts.removed_defs or f in added]
+    return facts
