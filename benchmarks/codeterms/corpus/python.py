@@ -114,7 +114,7 @@ NOTES = [
 +        except (ValueError, OverflowError):
              vetted_tolerance = "???"
          return f"{self.expected} ± {vetted_tolerance}"
-""", say="The repr of an approximate scalar no longer crashes on an overflow error, it shows question marks for the {vetted tolerance|vetted_tolerance}."),
+""", say="The repr of an approximate scalar no longer crashes on an {overflow error|OverflowError}, it shows question marks for the {vetted tolerance|vetted_tolerance}."),
     note("py-pytest-nodeid", "pytest-dev/pytest", "src/_pytest/nodes.py", r"""
  class Node:
      def __init__(self, name, parent=None, config=None, session=None, path=None, nodeid=None):
