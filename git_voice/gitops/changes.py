@@ -30,8 +30,10 @@ def staged(repo: Repo, *, all_tracked: bool = False) -> list[Change]:
 
 
 def staged_diff(repo: Repo, *, all_tracked: bool = False) -> str:
-    """The diff of the next commit, ``-U0``: the input code-term candidates are drawn from."""
-    args = ["diff", "-U0", "--no-color", "--no-ext-diff"]
+    """The diff of the next commit with the code-term diff options (``candidates.DIFF_ARGS``)."""
+    from ..codeterms.candidates import DIFF_ARGS
+
+    args = list(DIFF_ARGS)
     args += ["HEAD"] if all_tracked and has_head(repo) else ["--cached"]
     return repo.out(*args)
 
