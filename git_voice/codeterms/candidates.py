@@ -144,7 +144,7 @@ def _scan_code(text: str, weight: float, tally: _Tally) -> None:
 
 def _scan_calls(code: str, weight: float, tally: _Tally) -> None:
     """Functions a changed line calls: one-word names too (``slugify(``), unless English."""
-    from .snap import is_everyday_word
+    from .context import is_everyday_word
 
     for m in _CALL.finditer(code):
         name = m.group(1).rsplit(".", 1)[-1].rsplit("::", 1)[-1]
