@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -240,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     records: list[dict] = []
     mismatch = {"notes": 0, "differ": 0, "examples": []}
     started = time.time()
+    # A SIGTERM (kill) unwinds like Ctrl-C, so the server is stopped, not orphaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="gv-product-") as tmp:
         bench = Bench(Path(tmp), args.threads)
         bench.start()
