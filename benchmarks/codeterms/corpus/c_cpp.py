@@ -350,7 +350,7 @@ NOTES = [
 +		data.ready_emitted = true;
  	}
  }
-""", say="Propagate ready remembers that the ready signal went out, so it is not sent a second time."),
+""", say="{Propagate ready|_propagate_ready} remembers that the ready signal went out, so it is not sent a second time."),
     note("cpp-tensorflow-shape", "tensorflow/tensorflow", "tensorflow/core/kernels/reshape_op.h", r"""
  class ReshapeOp : public OpKernel {
   public:

@@ -23,7 +23,7 @@ NOTES = [
  	diags = diags.Append(c.providerDevOverrideRuntimeWarnings())
  	return c.RunOperation(args)
  }
-""", say="The plan command passes the {generate config path|GenerateConfigPath} argument on to the meta as {generate config out|GenerateConfigOut}."),
+""", say="The {plan command|PlanCommand} passes the {generate config path|GenerateConfigPath} argument on to the meta as {generate config out|GenerateConfigOut}."),
     note("go-gin-bind", "gin-gonic/gin", "context.go", r"""
  // ShouldBindWith binds the passed struct pointer using the specified binding engine.
  func (c *Context) ShouldBindWith(obj any, b binding.Binding) error {
@@ -63,7 +63,7 @@ NOTES = [
 +	}
  	return err
  }
-""", say="Secure JSON with a prefix is served as {application slash javascript|application/javascript} now."),
+""", say="{Secure JSON|SecureJSON} with a prefix is served as {application slash javascript|application/javascript} now."),
     note("go-prometheus-vec", "prometheus/client_golang", "prometheus/counter.go", r"""
  func NewCounterVec(opts CounterOpts, labelNames []string) *CounterVec {
  	return V2.NewCounterVec(CounterVecOpts{
@@ -166,7 +166,7 @@ NOTES = [
  	}
  	return rt, nil
  }
-""", say="The reverse proxy transport passes on {expect continue timeout|ExpectContinueTimeout} as well as the response header timeout."),
+""", say="The reverse proxy transport passes on {expect continue timeout|ExpectContinueTimeout} as well as the {response header timeout|ResponseHeaderTimeout}."),
     note("go-etcd-lease", "etcd-io/etcd", "server/lease/lessor.go", r"""
  func (le *lessor) Renew(id LeaseID) (int64, error) {
  	le.mu.RLock()
@@ -250,7 +250,7 @@ NOTES = [
  	var out structs.IndexedNodes
  	return out.Nodes, nil
  }
-""", say="Catalog nodes refuses a filter combined with {node meta filters|NodeMetaFilters} with a bad request."),
+""", say="{Catalog nodes|CatalogNodes} refuses a filter combined with {node meta filters|NodeMetaFilters} with a bad request."),
     note("go-minio-plain", "minio/minio", "cmd/object-handlers.go", r"""
  func (api objectAPIHandlers) GetObjectHandler(w http.ResponseWriter, r *http.Request) {
  	ctx := newContext(r, w, "GetObject")
@@ -292,7 +292,7 @@ NOTES = [
  	}
  	return displayWidth
  }
-""", say="Print highlighted leaves room for the ellipsis: its width, {ellipsis width|ellipsisWidth}, is taken off {max width|maxWidth}."),
+""", say="{Print highlighted|printHighlighted} leaves room for the ellipsis: its width, {ellipsis width|ellipsisWidth}, is taken off {max width|maxWidth}."),
     note("go-gitea-avatar", "go-gitea/gitea", "models/user/avatar.go", r"""
  func (u *User) AvatarLinkWithSize(ctx context.Context, size int) string {
  	if u.IsGhost() {

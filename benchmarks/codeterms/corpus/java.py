@@ -124,7 +124,7 @@ NOTES = [
 +    val RELATED = "multipart/related".toMediaType()
    }
  }
-""", say="Multipart body gains a related type, {multipart slash related|multipart/related}, next to form data."),
+""", say="{Multipart body|MultipartBody} gains a related type, {multipart slash related|multipart/related}, next to form data."),
     note("java-elastic-plain", "elastic/elasticsearch", "server/src/main/java/org/elasticsearch/action/search/SearchRequest.java", r"""
  public class SearchRequest extends ActionRequest implements IndicesRequest.Replaceable {
      @Override
@@ -169,7 +169,7 @@ NOTES = [
          chain.doFilter(request, response);
      }
  }
-""", say="The crumb filter leaves multipart posts to the form handling, checked with {is multipart|isMultipart}."),
+""", say="The {crumb filter|CrumbFilter} leaves multipart posts to the form handling, checked with {is multipart|isMultipart}."),
     note("java-junit-display", "junit-team/junit5", "junit-jupiter-engine/src/main/java/org/junit/jupiter/engine/descriptor/DisplayNameUtils.java", r"""
  final class DisplayNameUtils {
  	static String determineDisplayName(AnnotatedElement element, Supplier<String> displayNameSupplier) {
@@ -315,7 +315,7 @@ NOTES = [
          }
      }
  }
-""", say="The integer deserializer truncates a floating point token when accept float as int is enabled."),
+""", say="The {integer deserializer|IntegerDeserializer} truncates a floating point token when {accept float as int|ACCEPT_FLOAT_AS_INT} is enabled."),
     note("java-gradle-daemon", "gradle/gradle", "subprojects/launcher/src/main/java/org/gradle/launcher/daemon/client/DaemonClient.java", r"""
  public class DaemonClient implements BuildActionExecuter<BuildActionParameters, ServiceRegistry> {
      protected BuildActionResult executeBuild(Build build, DaemonClientConnection connection, BuildCancellationToken cancellationToken, BuildEventConsumer buildEventConsumer) throws DaemonInitialConnectException {

@@ -273,7 +273,7 @@ NOTES = [
    parts.push(lineSuffixBoundary, "`");
    return parts;
  }
-""", say="Expressions inside template literals are printed on one line now, whatever the print width is."),
+""", say="Expressions inside template literals are printed on one line now, whatever the {print width|printWidth} is."),
     note("ts-webpack-chunk", "webpack/webpack", "lib/optimize/SplitChunksPlugin.js", r"""
  module.exports = class SplitChunksPlugin {
    apply(compiler) {
@@ -296,7 +296,7 @@ NOTES = [
      });
    }
  };
-""", say="The split chunks plugin numbers every chunk up front in a {chunk index map|chunkIndexMap}, so the keys it builds later are cheaper."),
+""", say="The {split chunks plugin|SplitChunksPlugin} numbers every chunk up front in a {chunk index map|chunkIndexMap}, so the keys it builds later are cheaper."),
     note("ts-jest-snapshot", "jestjs/jest", "packages/jest-snapshot/src/State.ts", r"""
  export default class SnapshotState {
    match({testName, received, key, inlineSnapshot, isInline, error}: SnapshotMatchOptions): SnapshotReturnOptions {

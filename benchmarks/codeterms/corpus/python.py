@@ -245,7 +245,7 @@ NOTES = [
 +            if node.type not in WHITESPACE and not self.mode.skip_magic_trailing_comma:
                  self.current_line.append(node)
          yield from super().visit_default(node)
-""", say="Visit default respects {skip magic trailing comma|skip_magic_trailing_comma} from the mode before appending the leaf."),
+""", say="{Visit default|visit_default} respects {skip magic trailing comma|skip_magic_trailing_comma} from the mode before appending the leaf."),
     note("py-sphinx-docs", "sphinx-doc/sphinx", "sphinx/util/docstrings.py", r"""
  def prepare_docstring(s: str, tabsize: int = 8) -> list[str]:
      lines = s.expandtabs(tabsize).splitlines()
@@ -284,7 +284,7 @@ NOTES = [
 +            audio = np.concatenate(audio_chunks, axis=0)
              duration_after_vad = audio.shape[0] / sampling_rate
          return self._transcribe(audio, duration, duration_after_vad)
-""", say="With the VAD filter on, the speech chunks go through {collect chunks|collect_chunks}, which also returns the {chunks metadata|chunks_metadata} used to restore timestamps."),
+""", say="With the VAD filter on, the {speech chunks|speech_chunks} go through {collect chunks|collect_chunks}, which also returns the {chunks metadata|chunks_metadata} used to restore timestamps."),
     note("py-mypy-plain", "python/mypy", "mypy/messages.py", r"""
  class MessageBuilder:
      def incompatible_argument(self, n, m, callee, arg_type, arg_kind, object_type, context, outer_context):

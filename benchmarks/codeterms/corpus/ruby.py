@@ -125,7 +125,7 @@ NOTES = [
      end
    end
  end
-""", say="Each retry records when it happened in the job's retried at field."),
+""", say="Each retry records when it happened in the job's {retried at|retried_at} field."),
     note("rb-rubocop-plain", "rubocop/rubocop", "lib/rubocop/cop/style/redundant_return.rb", r"""
  module RuboCop
    module Cop
@@ -213,7 +213,7 @@ NOTES = [
      end
    end
  end
-""", say="Form data also covers {multipart slash mixed|multipart/mixed} bodies now."),
+""", say="{Form data|form_data} also covers {multipart slash mixed|multipart/mixed} bodies now."),
     note("rb-puma-plain", "puma/puma", "lib/puma/server.rb", r"""
  module Puma
    class Server

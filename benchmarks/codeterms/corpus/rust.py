@@ -216,7 +216,7 @@ NOTES = [
      let mut line_len = 0;
      Some(result)
  }
-""", say="Write list remembers whether the previous item was a nested import, in {prev item is nested import|prev_item_is_nested_import}, next to the post comment flag."),
+""", say="{Write list|write_list} remembers whether the previous item was a nested import, in {prev item is nested import|prev_item_is_nested_import}, next to the post comment flag."),
     note("rs-tauri-mime", "tauri-apps/tauri", "crates/tauri/src/protocol/asset.rs", r"""
  pub fn get(scope: &FsScope, window_origin: String, request: Request<Vec<u8>>) -> Result<Response<Cow<'static, [u8]>>, Box<dyn std::error::Error>> {
      let path = percent_encoding::percent_decode(&request.uri().path().as_bytes()[1..])
@@ -292,7 +292,7 @@ NOTES = [
          }
      }
  }
-""", say="A see other status is followed as a redirect too, and the body is dropped, like for {found|StatusCode::FOUND}."),
+""", say="A see other status is followed as a redirect too, and the body is dropped, like for found."),
     note("rs-wasmtime-fuel", "bytecodealliance/wasmtime", "crates/wasmtime/src/runtime/store.rs", r"""
  impl<T> StoreInner<T> {
      pub fn get_fuel(&self) -> Result<u64> {
@@ -330,7 +330,7 @@ NOTES = [
 +    let first_line = first_line.strip_suffix(b"\r\n").unwrap_or(first_line);
      (&input[pos..], first_line.len())
  }
-""", say="Skip header trims a carriage return off the {first line|first_line} variable, so the header length is right for Windows files."),
+""", say="{Skip header|skip_header} trims a carriage return off the {first line|first_line} variable, so the header length is right for Windows files."),
     note("rs-zed-plain", "zed-industries/zed", "crates/editor/src/movement.rs", r"""
  pub fn previous_word_start(map: &DisplaySnapshot, point: DisplayPoint) -> DisplayPoint {
      let raw_point = point.to_point(map);
@@ -399,5 +399,5 @@ NOTES = [
          }
      }
  }
-""", say="Choose version answers a marker package with its single allowed version instead of nothing."),
+""", say="{Choose version|choose_version} answers a marker package with its single allowed version instead of nothing."),
 ]
