@@ -10,6 +10,7 @@ hibari 1.25x faster with white noise at 10 dB; espeak-ng) and each recording goe
 through the commands a user runs:
 
     commit  ``git voice commit --audio NOTE.wav --no-edit``; scored on the message body
+            (the header when the body is empty), and on the note it attaches (``transcript``)
     note    ``git voice note add HEAD --audio NOTE.wav`` on that commit; scored on the
             note (``git notes --ref=voice show HEAD``)
 
@@ -28,12 +29,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,14 +43,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from corpus import notes_of  # noqa: E402
+
+_NOTES = {n["id"]: n for n in notes_of(None)}
 from run import count_term, espeak, expected_terms, reference_text, spoken_text, wer_tokens, with_noise  # noqa: E402
 
 VOICES = ("clean", "fastnoise", "espeak")
-PATHS = ("commit", "note")
+# ``transcript``: the note ``git voice commit`` attaches (the transcript before the
+# message is composed, which capitalises a sentence's first word).
+PATHS = ("commit", "transcript", "note")
 FAST_SPEED = 1.25
 # The change another note is spoken against: seven notes on (another project).
 MISMATCH_OFFSET = 7
-_CODE = re.compile(r"[A-Za-z_$@./][\w$@./+:-]*[\w]")
 
 
 def voice_audio(text: str, voice: str, seed: int, cache: Path) -> Path | None:
@@ -140,15 +144,27 @@ class Bench:
         return " ".join(self.run(self.tmp, "git", "voice", "transcribe", str(wav), "--no-bias").split())
 
 
-def change_terms(note: dict) -> set[str]:
-    """Everything of the change that is written like code: the false terms a hypothesis may hold."""
-    from git_voice.codeterms.spoken import is_codey
+@lru_cache(maxsize=None)
+def change_terms(note_id: str) -> frozenset[str]:
+    """The change's candidates (all of them, not only the 60 used): the terms whose code
+    form, written where the reference does not have it, counts as a false term."""
+    from git_voice.codeterms import candidates
 
-    text = note["before"] + "\n" + note["after"] + "\n" + note["path"]
-    out = {m.group(0).strip("./:-") for m in _CODE.finditer(text)}
-    for t in list(out):
-        out.update(p for p in re.split(r"(?:\.|::|/)", t) if p)
-    return {t for t in out if len(t) >= 3 and is_codey(t)}
+    note = _NOTES[note_id]
+    with tempfile.TemporaryDirectory(prefix="gv-terms-") as tmp:
+        env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_AUTHOR_NAME="B", GIT_AUTHOR_EMAIL="b@x",
+                   GIT_COMMITTER_NAME="B", GIT_COMMITTER_EMAIL="b@x")
+        git = lambda *a: subprocess.run(["git", *a], cwd=tmp, env=env, check=True, capture_output=True, text=True).stdout  # noqa: E731
+        git("init", "-q")
+        f = Path(tmp) / note["path"]
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(note["before"])
+        git("add", "-A")
+        git("commit", "-q", "-m", "before")
+        f.write_text(note["after"])
+        git("add", "-A")
+        diff = git(*candidates.DIFF_ARGS, "--cached")
+    return frozenset(c.term for c in candidates.from_diff_text(diff, limit=1000))
 
 
 def score_one(note: dict, hyp: str) -> dict:
@@ -160,7 +176,7 @@ def score_one(note: dict, hyp: str) -> dict:
     found = sum(min(count_term(ref, t), count_term(hyp, t)) for t in set(want))
     expected = sum(count_term(ref, t) for t in set(want))
     false = []
-    for term in sorted(change_terms(note) | set(want)):
+    for term in sorted(change_terms(note["id"]) | set(want)):
         extra = count_term(hyp, term) - count_term(ref, term)
         # A longer term written over a shorter one is one false term, not two.
         if extra > 0 and not any(term != f and term in f for f in false):
@@ -228,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rescore:
         old = json.loads(args.rescore.read_text())
         notes = {n["id"]: n for n in notes_of(None)}
-        records = [dict(r, **score_one(notes[r["id"]], r["hyp"])) for r in old["records"]]
+        records = [dict(r, **score_one(notes[r["id"]], r["hyp"])) for r in old["records"] if r["path"] in PATHS]
         print(tables(records, old.get("mismatch"), old["quick"]))
         return 0
     notes = notes_of(None if args.split == "all" else args.split)

@@ -26,7 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..asr.engine import Rewrite
-from .candidates import LOCAL
+from .candidates import LOCAL, PATH
 from .context import PLAIN_ZIPF, context_preference, is_everyday_word, plain_phrase  # noqa: F401  (re-exported)
 from .spoken import EXTENSION_WORDS, FUNCTION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 
@@ -212,8 +212,16 @@ class Snapper:
             out.append(Match(first, last, self.terms[term_i], int(sound_dist) + 1, rank, len(key), loose=True))
         return out
 
+    def _near_ok(self, term_i: int) -> bool:
+        """Whether a term may be matched with edits: not a file's name without its ending
+        (``template-literal`` of ``template-literal.js``), which is English words more
+        often than not ("inside template literals")."""
+        term = self.terms[term_i]
+        return not (self.kinds.get(term) == PATH and not _EXTENSION.search(term))
+
     def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
-        out = self._match_sound(run, first, last, key) + self._match_loose(run, first, last, key)
+        out = [m for m in self._match_sound(run, first, last, key) + self._match_loose(run, first, last, key)
+               if self._near_ok(self.terms.index(m.term))]
         hits = process.extract(key, self.keys, scorer=Levenshtein.distance, score_cutoff=3, limit=None)
         for cand_key, dist, i in hits:
             term_i = self.owner[i]
@@ -224,7 +232,7 @@ class Snapper:
                 continue
             if first == last and not _single_word_ok(run[first].text, dist):
                 continue
-            if dist and not _edits_ok(run, last, key, cand_key, self.terms[term_i]):
+            if dist and not (self._near_ok(term_i) and _edits_ok(run, last, key, cand_key, self.terms[term_i])):
                 continue
             out.append(Match(first, last, self.terms[term_i], dist, self._rank(run, first, last, term_i), len(key)))
         return out

@@ -292,3 +292,14 @@ def test_sibling_of_the_same_family_written_nearby_makes_it_a_name():
     # A shared last word is no family: "user config" stays English next to load_config.
     said = "Load config reads the user config."
     assert snap(said, list(kinds), kinds=kinds)[0] == "load_config reads the user config."
+
+
+def test_a_file_stem_is_matched_exactly_or_not_at_all():
+    """A path's stem without its ending (``template-literal``) said as a plural English
+    phrase stays English; said exactly, it is still written."""
+    from git_voice.codeterms.candidates import PATH
+
+    kinds = {"template-literal": PATH, "template-literal.js": PATH}
+    terms = list(kinds)
+    assert snap("Expressions inside template literals print.", terms, kinds=kinds)[0] == "Expressions inside template literals print."
+    assert snap("I edited template literal dot js today.", terms, kinds=kinds)[0] == "I edited template-literal.js today."
