@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from .source import code_in_prose, defined_name, enclosing, split_prose
 from .spoken import is_codey, pieces  # noqa: F401  (is_codey: part of this module's interface)
 
 MAX_CANDIDATES = 60
@@ -37,6 +38,12 @@ _NOT_TYPES = frozenset("return if while for switch else case goto sizeof await y
 # Receivers and module prefixes that nobody says as part of the name.
 _DROP_PREFIX = ("self.", "this.", "cls.", "Self::", "super.", "super::", "crate::")
 _ONE_LETTER_RECEIVER = re.compile(r"[a-z]\.[A-Za-z_$]")
+# A call: a name (or chain) right before an opening parenthesis.
+_CALL = re.compile(r"([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\s*\(")
+# One-word called names shorter than this are left out (``len``, ``min``, ``fmt``).
+MIN_CALLED_WORD = 5
+# Terms from strings and comments rank below the code's own names.
+PROSE_WEIGHT = 0.5
 
 WEIGHT_ADDED = 1.0
 WEIGHT_REMOVED = 0.8
@@ -74,9 +81,10 @@ class _Tally:
         self.kinds: dict[str, str] = {}
         self.locals: set[str] = set()
 
-    def add(self, term: str, weight: float, kind: str = USED) -> None:
+    def add(self, term: str, weight: float, kind: str = USED, word_ok: bool = False) -> None:
+        """Count ``term``; a plain word only when ``word_ok`` (a call of a non-English name)."""
         term = term.strip(".:-/")
-        if len(term) < 3 or len(term) > 80 or not is_codey(term):
+        if len(term) < 3 or len(term) > 80 or not (is_codey(term) or word_ok):
             return
         self.scores[term] = self.scores.get(term, 0.0) + weight
         old = self.kinds.get(term, USED)
@@ -126,6 +134,50 @@ def _scan_code(text: str, weight: float, tally: _Tally) -> None:
     for m in _CHAIN.finditer(text):
         for term in _chain_terms(m.group(0)):
             tally.add(term, weight)
+
+
+def _scan_calls(code: str, weight: float, tally: _Tally) -> None:
+    """Functions a changed line calls: one-word names too (``slugify(``), unless English."""
+    from .context import is_everyday_word
+
+    for m in _CALL.finditer(code):
+        name = m.group(1).rsplit(".", 1)[-1].rsplit("::", 1)[-1]
+        if is_codey(name):
+            tally.add(name, weight * 0.5)  # already counted as a chain: ranked a little higher
+        elif len(name) >= MIN_CALLED_WORD and name.isalpha() and not is_everyday_word(name):
+            tally.add(name, weight, USED, word_ok=True)
+
+
+def _scan_changed(text: str, path: str, weight: float, tally: _Tally) -> None:
+    """A changed line: its code in full, and of its strings and comments only what is
+    written like code (snake_case, a path, a MIME type, camelCase)."""
+    code, prose = split_prose(text, path)
+    _scan_definitions(code, WEIGHT_DEFINED, tally)
+    _scan_locals(code, tally)
+    _scan_code(code, weight, tally)
+    _scan_calls(code, weight, tally)
+    for piece in prose:
+        for term in code_in_prose(piece):
+            tally.add(term, weight * PROSE_WEIGHT)
+
+
+def _scan_enclosing(hunk: list[str], changed: list[int], tally: _Tally) -> None:
+    """The definitions enclosing each block of changed lines of one hunk (its function,
+    method, class or impl), found in the hunk's own lines: with ``--function-context``
+    they reach the function's first line, which ``-U1`` and the hunk header may hide."""
+    seen: set[int] = set()
+    for at in changed:
+        if at - 1 in changed:
+            continue  # the block's first line stands for the block
+        for i in enclosing(hunk, at):
+            if i in seen:
+                continue
+            seen.add(i)
+            _scan_definitions(hunk[i], WEIGHT_CONTEXT, tally)
+            name = defined_name(hunk[i])
+            if name:
+                for term in _chain_terms(name):
+                    tally.add(term.rstrip("?!"), WEIGHT_CONTEXT, DEFINED)
 
 
 def _scan_definitions(text: str, weight: float, tally: _Tally) -> None:
@@ -185,26 +237,34 @@ def from_diff_text(diff: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     more than plain uses; added lines more than removed ones).
     """
     tally = _Tally()
+    path = ""
+    hunk: list[str] = []
+    changed: list[int] = []
     for line in diff.splitlines():
+        if line.startswith(("diff --git ", "@@ ")) or line.startswith(("+++ ", "--- ")):
+            _scan_enclosing(hunk, changed, tally)
+            hunk, changed = [], []
         if line.startswith("diff --git ") or line.startswith("index "):
             continue
         if line.startswith(("+++ ", "--- ")):
-            _add_path(line[4:].strip().removeprefix("a/").removeprefix("b/"), tally)
+            name = line[4:].strip().removeprefix("a/").removeprefix("b/")
+            path = name if name != "/dev/null" else path
+            _add_path(name, tally)
             continue
-        hunk = _HUNK.match(line)
-        if hunk:
-            _scan_definitions(hunk.group(1), WEIGHT_CONTEXT, tally)
-            _scan_code(hunk.group(1), WEIGHT_CONTEXT * 0.5, tally)
+        hunk_header = _HUNK.match(line)
+        if hunk_header:
+            _scan_definitions(hunk_header.group(1), WEIGHT_CONTEXT, tally)
+            _scan_code(hunk_header.group(1), WEIGHT_CONTEXT * 0.5, tally)
             continue
-        if line.startswith(" "):
-            # Context: only the names it defines count (the enclosing function of an
-            # indented method, which git's default hunk header does not show).
-            _scan_definitions(line[1:], WEIGHT_CONTEXT, tally)
+        if line.startswith(" ") or line == "":
+            # Context: what it binds (locals); its definitions count only when they
+            # enclose a changed line (``_scan_enclosing``), not a neighbour's.
+            hunk.append(line[1:])
             _scan_locals(line[1:], tally)
             continue
         if line.startswith(("+", "-")):
-            weight = WEIGHT_ADDED if line[0] == "+" else WEIGHT_REMOVED
-            _scan_definitions(line[1:], WEIGHT_DEFINED, tally)
-            _scan_locals(line[1:], tally)
-            _scan_code(line[1:], weight, tally)
+            changed.append(len(hunk))
+            hunk.append(line[1:])
+            _scan_changed(line[1:], path, WEIGHT_ADDED if line[0] == "+" else WEIGHT_REMOVED, tally)
+    _scan_enclosing(hunk, changed, tally)
     return tally.ranked(limit)

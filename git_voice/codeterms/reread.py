@@ -26,7 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..types import Reading
-from .snap import is_everyday_word
+from .context import is_everyday_word
 from .spoken import FUNCTION_WORDS, compact, compact_forms, is_codey, phonetic, spoken_forms
 
 # A span's sound key may be this many sound edits per sound of the form's key away

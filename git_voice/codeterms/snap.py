@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..types import Rewrite
-from .candidates import LOCAL
+from .candidates import LOCAL, PATH
+from .context import PLAIN_ZIPF, context_preference, is_everyday_word, plain_phrase  # noqa: F401  (re-exported)
 from .spoken import EXTENSION_WORDS, FUNCTION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -54,20 +54,7 @@ LONG_LOOSE_SOUND = 12  # from this many sounds on, two sound edits; below, one
 LOOSE_LETTERS_PER_EDIT = 3
 # Letters of coverage one edit costs when choosing between overlapping matches.
 EDIT_COST = 2
-# "the content type" for a local ``content_type``: a local variable or parameter
-# of the change (see ``candidates.LOCAL``), said as two everyday English words right after "the", is
-# usually the thing, not the identifier, and stays as spoken unless the speech
-# gives more (see ``_plain_phrase``). A word is everyday English when its Zipf
-# frequency (log10 of uses per billion words, wordfreq) is at least this: about
-# once in three million words, which takes in "config" or "label" and leaves out
-# jargon such as "async", "logits", "kwargs" or "stdin".
-PLAIN_ZIPF = 2.5
-# Words that open a noun phrase: what follows is a thing ("the user config",
-# "some user config", "its content type"), see ``_plain_phrase``.
-_DETERMINERS = frozenset("the this that these those its their our your his her my some any each every".split())
-# After "a"/"an" a name is a noun, so a type rather than a function or variable of
-# the same spoken form ("takes a value parser": ``ValueParser``, not ``value_parser``).
-_INDEFINITE = frozenset({"a", "an"})
+_EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
 # Among terms said alike, a local variable or parameter is the least likely to be
 # named: it is usually a copy of the thing a speaker means
 # (``generateConfigOut := c.Meta.GenerateConfigOut``).
@@ -186,7 +173,7 @@ class Snapper:
         """Where a term stands among those matching one span: lower is preferred."""
         term = self.terms[term_i]
         demote = LOCAL_DEMOTION if self.kinds.get(term) == LOCAL else 0
-        return term_i + demote - _context_preference(run, first, last, term)
+        return term_i + demote - context_preference(run, first, last, term)
 
     def _match_sound(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
         """Multi-word spans whose words sound like a form's words, one for one."""
@@ -225,8 +212,16 @@ class Snapper:
             out.append(Match(first, last, self.terms[term_i], int(sound_dist) + 1, rank, len(key), loose=True))
         return out
 
+    def _near_ok(self, term_i: int) -> bool:
+        """Whether a term may be matched with edits: not a file's name without its ending
+        (``template-literal`` of ``template-literal.js``), which is English words more
+        often than not ("inside template literals")."""
+        term = self.terms[term_i]
+        return not (self.kinds.get(term) == PATH and not _EXTENSION.search(term))
+
     def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
-        out = self._match_sound(run, first, last, key) + self._match_loose(run, first, last, key)
+        out = [m for m in self._match_sound(run, first, last, key) + self._match_loose(run, first, last, key)
+               if self._near_ok(self.terms.index(m.term))]
         hits = process.extract(key, self.keys, scorer=Levenshtein.distance, score_cutoff=3, limit=None)
         for cand_key, dist, i in hits:
             term_i = self.owner[i]
@@ -237,44 +232,10 @@ class Snapper:
                 continue
             if first == last and not _single_word_ok(run[first].text, dist):
                 continue
-            if dist and not _edits_ok(run, last, key, cand_key, self.terms[term_i]):
+            if dist and not (self._near_ok(term_i) and _edits_ok(run, last, key, cand_key, self.terms[term_i])):
                 continue
             out.append(Match(first, last, self.terms[term_i], dist, self._rank(run, first, last, term_i), len(key)))
         return out
-
-
-# The word after a name often says what kind of name it is: "the user store class".
-_TYPE_WORDS = frozenset("class struct type trait interface enum component".split())
-_FUNC_WORDS = frozenset("function method func helper variable field flag argument parameter".split())
-_FILE_WORDS = frozenset("file module header script".split())
-_EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
-
-
-def _is_type(term: str) -> bool:
-    return term[:1].isupper() and any(c.islower() for c in term) and "_" not in term and "." not in term
-
-
-def _context_preference(run: Sequence[Word], first: int, last: int, term: str) -> int:
-    """How much to move ``term`` up the ranking given the words around its span.
-
-    Among terms that sound alike (``UserStore``, ``user_store``, ``user_store.py``),
-    a following "class" favours the type, "function" the lower-case name and
-    "file" the path; a preceding "a" or "an" favours the type ("takes a value
-    parser"); other words change nothing.
-    """
-    is_type = _is_type(term)
-    is_path = "/" in term or bool(_EXTENSION.search(term))
-    if last + 1 < len(run):
-        nxt = run[last + 1].text.lower()
-        if (nxt in _TYPE_WORDS and is_type) or (nxt in _FILE_WORDS and is_path):
-            return 10_000
-        if nxt in _FUNC_WORDS and not is_type and not is_path:
-            return 10_000
-        if nxt in _TYPE_WORDS | _FUNC_WORDS | _FILE_WORDS:
-            return 0
-    if first > 0 and run[first - 1].text.lower() in _INDEFINITE and is_type:
-        return 10_000
-    return 0
 
 
 def _sound_distance(key: str, written_key: str) -> int | None:
@@ -346,38 +307,6 @@ def choose(matches: list[Match]) -> list[Match]:
     return sorted(chosen, key=lambda m: m.first)
 
 
-@lru_cache(maxsize=4096)
-def is_everyday_word(word: str) -> bool:
-    """True when ``word`` is common in general English text (``PLAIN_ZIPF``); False
-    when it is not, or when no word-frequency data is installed (snap as before)."""
-    from .everyday import is_everyday
-
-    return is_everyday(word, PLAIN_ZIPF)
-
-
-def _plain_phrase(run: Sequence[Word], m: Match, kind: str) -> bool:
-    """True when match ``m`` is a local or parameter of the change, said as a plain noun
-    compound: a determiner ("the", "some", "its", ...) and then two lower-case
-    everyday words, no kind word
-    ("variable", "argument", "class", "file") after them. Such a span stays as
-    spoken: "assign defaults on the user config" keeps "user config" even when a
-    local ``userConfig`` is a candidate. Jargon ("the logits processor"), longer
-    names ("the async exit stack", "the prepare commit message hook": English
-    compounds are mostly two words, longer runs that spell an identifier rarely
-    happen by chance) and names the change defines ("the text model" for a class
-    ``TextModel`` it edits) still snap."""
-    if kind != "local" or m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:
-        return False
-    if run[m.first - 1].text.lower() not in _DETERMINERS:
-        return False
-    span = run[m.first : m.last + 1]
-    if not all(w.text.isalpha() and w.text.islower() for w in span):
-        return False
-    if m.last + 1 < len(run) and run[m.last + 1].text.lower() in _TYPE_WORDS | _FUNC_WORDS | _FILE_WORDS:
-        return False
-    return all(is_everyday_word(w.text) for w in span)
-
-
 def written(term: str, style: str) -> str:
     """A term as it goes into the text: as is (``plain``) or in backticks (``backticks``)."""
     return f"`{term}`" if style == "backticks" else term
@@ -399,8 +328,13 @@ def snap(
     snapper = snapper or Snapper(terms, kinds)
     rewrites: list[Rewrite] = []
     for run in split_words(raw):
-        for m in choose(snapper.matches(run)):
-            if _plain_phrase(run, m, snapper.kinds.get(m.term, "")):
+        chosen = choose(snapper.matches(run))
+        # Decided in two passes: a span that reads as English on its own is still a
+        # name when a sibling term is written next to it ("snip left and snip right").
+        plain = [plain_phrase(run, m, snapper.kinds.get(m.term, "")) for m in chosen]
+        written_matches = [m for m, p in zip(chosen, plain) if not p]
+        for m, p in zip(chosen, plain):
+            if p and plain_phrase(run, m, snapper.kinds.get(m.term, ""), written_matches):
                 continue
             start, end = run[m.first].start, run[m.last].end
             # A span already written as a candidate is that candidate, whatever the

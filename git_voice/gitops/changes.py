@@ -14,9 +14,11 @@ from ..errors import GitError
 from ..types import Change
 from .repo import Repo
 
-# Every code-term diff: one line of context (git names the enclosing function in
-# the hunk header), no colour, no external diff driver, renames as add + delete.
-DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--no-renames", "-U1")
+# Every command's diff of a change (code terms and the message alike): one line of
+# context widened to the whole enclosing function, so the definitions that enclose
+# a change are seen even where the hunk header names only the class or impl; no
+# colour, no external diff driver, renames as add + delete.
+DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--no-renames", "-U1", "--function-context")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 
 from git_voice.app.transcribe import candidates_of
 from git_voice.codeterms import candidates
+from git_voice.gitops import changes
 from git_voice.gitops.changes import ChangeRef
 from git_voice.gitops.repo import Repo
 
@@ -42,10 +43,10 @@ def change(tmp_path) -> Repo:
 def test_range_gives_identifiers_symbols_and_paths(change):
     terms = [c.term for c in candidates_of(change, ChangeRef.range("HEAD~1..HEAD"))]
     for want in ("user_store.py", "app/user_store.py", "load_config", "read_settings", "get_user_by_id",
-                 "UserStore", "MAX_RETRIES", "os.path.join", "parseHTTPHeader", "X-Request-Id", "text/html"):
+                 "UserStore", "MAX_RETRIES", "os.path.join", "parseHTTPHeader", "text/html"):
         assert want in terms, want
-    # Plain words and receivers are not code terms.
-    for unwanted in ("user", "headers", "self.parseHTTPHeader", "return", "os"):
+    # Plain words, receivers and hyphenated words inside a string are not code terms.
+    for unwanted in ("user", "headers", "self.parseHTTPHeader", "return", "os", "X-Request-Id"):
         assert unwanted not in terms
 
 
@@ -185,3 +186,73 @@ def test_one_letter_receiver_is_not_said():
     terms = [c.term for c in candidates.from_diff_text(diff)]
     assert "GoAttach" in terms and "purgeFile" in terms and "os.path.join" in terms
     assert not any(t.startswith("s.") for t in terms)
+
+
+# ------------------------------------------- function context, calls, prose (issue 14)
+
+
+def _staged_terms(tmp_path, rel: str, before: str, after: str) -> dict[str, str]:
+    """Candidates (term → kind) of a real staged change, with the code-term diff options."""
+    path = make_repo(tmp_path / "fc")
+    _commit(path, rel, before, "before")
+    (path / rel).write_text(after)
+    git(path, "add", "-A")
+    diff = git(path, *changes.DIFF_ARGS, "--cached")
+    return {c.term: c.kind for c in candidates.from_diff_text(diff)}
+
+
+_RUST_BEFORE = """impl<'a, M: Matcher> StandardImpl<'a, M> {
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        self.write(line)
+    }
+
+    fn print_snip(&self, line: &[u8], range: Match) -> io::Result<()> {
+        let max = self.config().max_columns.unwrap_or(0) as usize;
+        let start = range.start();
+        let end = range.end();
+        let snip_left = start.saturating_sub(max / 2);
+        let snip_right = cmp::min(line.len(), end + max / 2);
+        self.write(&line[snip_left..snip_right])?;
+        self.write_line_term()
+    }
+}
+"""
+
+
+def test_enclosing_function_beyond_the_hunk_context_is_defined(tmp_path):
+    """The ``fn`` line is six lines above the change: ``-U1`` and the hunk header
+    (which names the ``impl``) hide it; function context finds it."""
+    after = _RUST_BEFORE.replace("        self.write(&line[snip_left", "        let snip_left = snip_left.min(end);\n        self.write(&line[snip_left")
+    kinds = _staged_terms(tmp_path, "src/standard.rs", _RUST_BEFORE, after)
+    assert kinds.get("print_snip") == candidates.DEFINED
+    assert "StandardImpl" in kinds
+    # A sibling method that does not enclose the change is not a candidate.
+    assert "write_line" not in kinds
+
+
+def test_plain_diff_without_function_context_still_uses_the_hunk_header(tmp_path):
+    path = make_repo(tmp_path / "u0")
+    _commit(path, "a.py", "class UserStore:\n    def get(self):\n        a = 1\n        b = 2\n        c = 3\n        return a\n", "x")
+    (path / "a.py").write_text("class UserStore:\n    def get(self):\n        a = 1\n        b = 2\n        c = 3\n        return load_user_cache(a)\n")
+    git(path, "add", "-A")
+    terms = [c.term for c in candidates.from_diff_text(git(path, "diff", "-U0", "--cached"))]
+    assert "UserStore" in terms and "load_user_cache" in terms
+
+
+def test_words_in_strings_and_comments_are_not_candidates(tmp_path):
+    before = "def dessert():\n    return None\n"
+    after = ('def dessert():\n    # Crème brûlée, served as application/json by serve_dessert\n'
+             '    return {"name": "Crème brûlée", "Content-Type": "text/plain"}\n')
+    kinds = _staged_terms(tmp_path, "menu.py", before, after)
+    assert "application/json" in kinds and "serve_dessert" in kinds and "text/plain" in kinds
+    for word in ("Crème", "brûlée", "Content-Type", "name"):
+        assert word not in kinds
+
+
+def test_called_functions_on_changed_lines_even_one_word(tmp_path):
+    before = "def test_title():\n    title = 'A b'\n    assert title\n"
+    after = "def test_title():\n    title = 'A b'\n    assert slugify(title) == 'a-b'\n    print(len(title))\n"
+    kinds = _staged_terms(tmp_path, "tests/test_title.py", before, after)
+    assert "slugify" in kinds
+    # English and short names are not: "print", "len".
+    assert "print" not in kinds and "len" not in kinds

@@ -268,3 +268,40 @@ def test_whole_span_sound_alike(raw, term):
 )
 def test_whole_span_sound_alike_is_not_loose_everywhere(raw, terms, expected):
     assert snap(raw, terms)[0] == (expected or raw)
+
+
+# ------------------------------------------------- decisions in context (issue 14)
+
+
+def test_head_noun_after_a_local_makes_it_a_name():
+    from git_voice.codeterms.candidates import LOCAL
+
+    kinds = {"snip_left": LOCAL, "snip_right": LOCAL, "first_line": LOCAL}
+    terms = list(kinds)
+    said = "It widens the snip left and snip right widths."
+    assert snap(said, terms, kinds=kinds)[0] == "It widens the snip_left and snip_right widths."
+    assert snap("It strips the first line variable.", terms, kinds=kinds)[0] == "It strips the first_line variable."
+    # Ordinary English stays: no head noun, no sibling written.
+    assert snap("It strips the first line before parsing.", terms, kinds=kinds)[0] == "It strips the first line before parsing."
+
+
+def test_sibling_of_the_same_family_written_nearby_makes_it_a_name():
+    from git_voice.codeterms.candidates import LOCAL
+
+    kinds = {"seek_clips": LOCAL, "seek_points": LOCAL, "load_config": "defined", "user_config": LOCAL}
+    said = "The seek clips list is built from the seek points."
+    assert snap(said, list(kinds), kinds=kinds)[0] == "The seek_clips list is built from the seek_points."
+    # A shared last word is no family: "user config" stays English next to load_config.
+    said = "Load config reads the user config."
+    assert snap(said, list(kinds), kinds=kinds)[0] == "load_config reads the user config."
+
+
+def test_a_file_stem_is_matched_exactly_or_not_at_all():
+    """A path's stem without its ending (``template-literal``) said as a plural English
+    phrase stays English; said exactly, it is still written."""
+    from git_voice.codeterms.candidates import PATH
+
+    kinds = {"template-literal": PATH, "template-literal.js": PATH}
+    terms = list(kinds)
+    assert snap("Expressions inside template literals print.", terms, kinds=kinds)[0] == "Expressions inside template literals print."
+    assert snap("I edited template literal dot js today.", terms, kinds=kinds)[0] == "I edited template-literal.js today."

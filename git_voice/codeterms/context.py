@@ -1,0 +1,139 @@
+"""Decisions in context: the words around a spoken span say whether it names a code
+term or is ordinary English.
+
+"I print the first line" is English; "the first line variable" names
+``first_line``. Snapping (:mod:`.snap`) asks this module two things about a span
+that matches a candidate's spoken form:
+
+- :func:`context_preference`: among terms said alike (``UserStore``,
+  ``user_store``, ``user_store.py``), which one the next word or an article
+  points to ("the user store class", "a value parser").
+- :func:`plain_phrase`: whether to leave the span as spoken because it reads as
+  an everyday noun phrase ("the content type", "the first line") rather than a
+  name. A span is English when it is a local or parameter of the change (not
+  something the change defines), said as two everyday words after a determiner,
+  and nothing around it says "code": no head noun after it ("the snip left
+  widths", "the seek clips list", "the dry run flag"), and no sibling term (one
+  sharing a word with it) written as code in the same sentence ("the snip left
+  and snip right widths", "built from the seek points" after ``seek_clips``).
+
+Spans are duck-typed: ``run`` is a sequence of words with ``.text``; a match has
+``first``, ``last`` (word indexes in ``run``) and ``term``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Sequence
+
+from .spoken import pieces
+
+# A word is everyday English when its Zipf frequency (log10 of uses per billion
+# words, wordfreq) is at least this: about once in three million words, which
+# takes in "config" or "label" and leaves out jargon such as "async", "logits",
+# "kwargs" or "stdin".
+PLAIN_ZIPF = 2.5
+# Words that open a noun phrase: what follows is a thing ("the user config",
+# "some user config", "its content type").
+DETERMINERS = frozenset("the this that these those its their our your his her my some any each every".split())
+# After "a"/"an" a name is a noun, so a type rather than a function or variable of
+# the same spoken form ("takes a value parser": ``ValueParser``, not ``value_parser``).
+INDEFINITE = frozenset({"a", "an"})
+# The word after a name often says what kind of name it is: "the user store class".
+TYPE_WORDS = frozenset("class struct type trait interface enum component".split())
+FUNC_WORDS = frozenset("function method func helper variable field flag argument parameter".split())
+FILE_WORDS = frozenset("file module header script".split())
+# Head nouns after a span that make it a name, not English ("the snip left widths",
+# "the seek clips list"), besides the kind words above.
+HEAD_NOUNS = TYPE_WORDS | FUNC_WORDS | FILE_WORDS | frozenset(
+    "functions methods variables fields flags arguments parameters option options setting settings "
+    "value values list lists map dict array set widths width key keys constant constants attribute "
+    "attributes property properties param params arg args var vars macro call calls check".split()
+)
+# How far after a span a head noun may come: past a coordinated sibling
+# ("snip left and snip right widths").
+HEAD_REACH = 4
+_COORDINATORS = frozenset({"and", "or", "nor"})
+_EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
+
+
+def _is_type(term: str) -> bool:
+    return term[:1].isupper() and any(c.islower() for c in term) and "_" not in term and "." not in term
+
+
+def context_preference(run: Sequence[Any], first: int, last: int, term: str) -> int:
+    """How much to move ``term`` up the ranking given the words around its span.
+
+    Among terms that sound alike (``UserStore``, ``user_store``, ``user_store.py``),
+    a following "class" favours the type, "function" the lower-case name and
+    "file" the path; a preceding "a" or "an" favours the type ("takes a value
+    parser"); other words change nothing.
+    """
+    is_type = _is_type(term)
+    is_path = "/" in term or bool(_EXTENSION.search(term))
+    if last + 1 < len(run):
+        nxt = run[last + 1].text.lower()
+        if (nxt in TYPE_WORDS and is_type) or (nxt in FILE_WORDS and is_path):
+            return 10_000
+        if nxt in FUNC_WORDS and not is_type and not is_path:
+            return 10_000
+        if nxt in TYPE_WORDS | FUNC_WORDS | FILE_WORDS:
+            return 0
+    if first > 0 and run[first - 1].text.lower() in INDEFINITE and is_type:
+        return 10_000
+    return 0
+
+
+@lru_cache(maxsize=4096)
+def is_everyday_word(word: str) -> bool:
+    """True when ``word`` is common in general English text (``PLAIN_ZIPF``); False
+    when it is not, or when no word-frequency data is installed (snap as before)."""
+    from .everyday import is_everyday
+
+    return is_everyday(word, PLAIN_ZIPF)
+
+
+def head_noun_after(run: Sequence[Any], last: int) -> bool:
+    """Whether a head noun (``HEAD_NOUNS``) follows word ``last``: next, or within
+    ``HEAD_REACH`` words when a coordinator ("and", "or") joins a sibling first."""
+    words = [w.text.lower() for w in run[last + 1 : last + 1 + HEAD_REACH]]
+    if words and words[0] in HEAD_NOUNS:
+        return True
+    if words and words[0] in _COORDINATORS:
+        return any(w in HEAD_NOUNS for w in words[1:])
+    return False
+
+
+def has_written_sibling(m: Any, written: Sequence[Any]) -> bool:
+    """Whether another match written as code in the same run starts with the same word
+    as ``m``'s term (``snip_right`` for ``snip_left``, ``seek_clips`` for ``seek_points``):
+    names of one family. A shared last word is common to unrelated names
+    (``loadConfig``, ``userConfig``) and does not count."""
+    head = pieces(m.term)[0].text.lower()
+    return any(o is not m and o.term != m.term and pieces(o.term)[0].text.lower() == head for o in written)
+
+
+def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = ()) -> bool:
+    """True when match ``m`` reads as an everyday noun phrase and stays as spoken.
+
+    That is: a local or parameter of the change (``kind`` "local"), said as a
+    determiner ("the", "some", "its", ...) and then two lower-case everyday words,
+    with no head noun after them (:func:`head_noun_after`) and no sibling term
+    among ``written``, the other matches of the run that are written as code.
+    "assign defaults on the user config" keeps "user config" even when a local
+    ``userConfig`` is a candidate. Jargon ("the logits processor"), longer names
+    ("the async exit stack": English compounds are mostly two words, longer runs
+    that spell an identifier rarely happen by chance) and names the change
+    defines ("the text model" for a class ``TextModel`` it edits) still snap.
+    """
+    if kind != "local" or m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:
+        return False
+    if run[m.first - 1].text.lower() not in DETERMINERS:
+        return False
+    span = run[m.first : m.last + 1]
+    if not all(w.text.isalpha() and w.text.islower() for w in span):
+        return False
+    if head_noun_after(run, m.last) or has_written_sibling(m, written):
+        return False
+    return all(is_everyday_word(w.text) for w in span)
