@@ -108,6 +108,10 @@ class Settings:
     hook_strict: bool = False
     input_device: str | None = None
     max_record_seconds: float = 600.0
+    # Stop a recording after this many seconds without speech (0: only Enter, the limit, a signal).
+    stop_after_silence: float = 0.0
+    # Transcribe a recording's slices while it is made (else only when it ends).
+    record_live: bool = True
     server: str | None = None
     beam_size: int = 1
     bias_strength: float = 1.0
@@ -126,6 +130,8 @@ class Settings:
         "voice.hook.strict": "hook_strict",
         "voice.inputdevice": "input_device",
         "voice.maxrecordseconds": "max_record_seconds",
+        "voice.record.stopaftersilence": "stop_after_silence",
+        "voice.record.live": "record_live",
         "voice.server": "server",
         "voice.beamsize": "beam_size",
         "voice.biasstrength": "bias_strength",
@@ -151,6 +157,19 @@ def _number(key: str, value: str, kind: type = float) -> float:
     return n
 
 
+def _seconds_or_off(key: str, value: str) -> float:
+    """A number of seconds, 0 (or "off", "false") meaning off; a ConfigError otherwise."""
+    if value.strip().lower() in ("0", "off", "false", "no"):
+        return 0.0
+    try:
+        n = float(value)
+    except ValueError:
+        raise ConfigError(f"{key} must be a number of seconds (0 for off), not {value!r}") from None
+    if not 0 < n < float("inf"):
+        raise ConfigError(f"{key} must be a positive number of seconds (0 for off), not {value!r}")
+    return n
+
+
 def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
     """Read ``voice.*`` from git config (repository, global, system), then the environment."""
     raw = config_get_all("voice", cwd=cwd)
@@ -166,7 +185,9 @@ def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
             setattr(s, name, _number(key, last))
         elif name == "beam_size":
             s.beam_size = int(_number(key, last, int))
-        elif name in ("hook_strict", "scope"):
+        elif name == "stop_after_silence":
+            s.stop_after_silence = _seconds_or_off(key, last)
+        elif name in ("hook_strict", "scope", "record_live"):
             setattr(s, name, _bool(key, last))
         elif name == "convention":
             s.convention = check_choice("convention", last, key)

@@ -3,8 +3,6 @@ the staged change → a message by convention (``templates/commit-<convention>.j
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .. import ui
 from ..compose.conventions import compose
 from ..compose.render import render
@@ -15,8 +13,8 @@ from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
 from ..gitops.takes import mark_used
 from .notes import attach
-from .takes import choose_audio
-from .transcribe import Request, candidates_of, transcribe_text
+from .takes import Takes, choose_audio
+from .transcribe import Request, candidates_of, joined_text, transcribe_text
 
 
 def message_for(
@@ -40,14 +38,17 @@ def message_for(
     return out + ("\n" + msg.comment_lines(changes.comment_char(repo)) if editing and msg.comments else "")
 
 
-def transcribe_staged(
-    repo: Repo, settings: Settings, paths: list[Path], all_tracked: bool = False,
-    model: str | None = None, device: str | None = None,
-) -> str:
-    """The transcript of ``paths``, code terms drawn from the staged change."""
-    request = Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
-                      candidates=candidates_of(repo, ChangeRef.staged(all_tracked)))
-    return transcribe_text(paths, request)
+def staged_request(
+    repo: Repo, settings: Settings, all_tracked: bool = False, model: str | None = None, device: str | None = None,
+) -> Request:
+    """What to transcribe a note about the staged change with: its code terms."""
+    return Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
+                   candidates=candidates_of(repo, ChangeRef.staged(all_tracked)))
+
+
+def takes_text(takes: Takes, request: Request) -> str:
+    """The spoken text of ``takes``: what was heard while recording, else transcribed now."""
+    return joined_text(takes.heard) if takes.heard is not None else transcribe_text(takes.paths, request)
 
 
 def commit(
@@ -59,8 +60,9 @@ def commit(
     all_tracked = any(a in ("-a", "--all") for a in args)
     if not changes.staged(repo, all_tracked=all_tracked) and not any(a in ("--allow-empty", "--amend") for a in args):
         raise GitError("nothing staged to commit (git add the change first)")
-    takes = choose_audio(repo, settings, audio, record)
-    text = transcribe_staged(repo, settings, takes.paths, all_tracked, model, device)
+    request = staged_request(repo, settings, all_tracked, model, device)
+    takes = choose_audio(repo, settings, audio, record, live=request)
+    text = takes_text(takes, request)
     message = message_for(repo, settings, text, convention, all_tracked, editing=edit)
     msg_file = repo.voice_dir / "COMMIT_EDITMSG"
     msg_file.write_text(message, "utf-8")

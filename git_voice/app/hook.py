@@ -26,29 +26,31 @@ from ..gitops import changes
 from ..gitops.repo import Repo
 from ..gitops.takes import mark_used, pending_takes
 from ..util import atomic_write, first_line
-from .commit import message_for, transcribe_staged
+from .commit import message_for, staged_request, takes_text
 from .notes import attach
+from .takes import Takes, record_take
 
 # prepare-commit-msg sources the hook acts on: none (plain commit) and template.
 ACT_ON = ("", "template")
 NOTE_FILE = "hook-note.json"
 
 
-def _offer_to_record(repo: Repo, settings: Settings) -> list[Path]:
-    """Ask on /dev/tty whether to record now; [] when there is no terminal or the answer is no."""
+def _offer_to_record(repo: Repo, settings: Settings) -> Takes | None:
+    """Ask on /dev/tty whether to record now; None when there is no terminal or the answer is no.
+
+    The take is transcribed as it is recorded (``voice.record.live``).
+    """
     try:
         tty = open("/dev/tty", "r+", encoding="utf-8", errors="replace")
     except OSError:
-        return []
+        return None
     with tty:
         tty.write("git voice: record a spoken note for this commit? [y/N] ")
         tty.flush()
         answer = tty.readline().strip().lower()
     if answer not in ("y", "yes"):
-        return []
-    from ..audio.record import record
-
-    return [record(repo, settings, pending=False).path]
+        return None
+    return record_take(repo, settings, staged_request(repo, settings), pending=False)
 
 
 def fill_message_file(msg_file: Path, source: str) -> str:
@@ -61,11 +63,11 @@ def fill_message_file(msg_file: Path, source: str) -> str:
         return f"left alone ({busy} in progress)"
     settings = load_settings(repo.cwd)
     pending = pending_takes(repo)
-    takes = pending or _offer_to_record(repo, settings)
-    if not takes:
+    takes = Takes(list(pending), list(pending)) if pending else _offer_to_record(repo, settings)
+    if takes is None:
         return "no take waiting"
     existing = msg_file.read_bytes().decode("utf-8")
-    text = transcribe_staged(repo, settings, takes)
+    text = takes_text(takes, staged_request(repo, settings))
     message = message_for(repo, settings, text)
     char = changes.comment_char(repo)
     if not msgfile.already_filled(existing, message, char):
@@ -74,7 +76,7 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     # Used now, so the next commit (or a rebase re-running hooks) does not reuse it.
     moved = mark_used(repo, pending)
     try:
-        _leave_note(repo, text, (moved or takes)[0])
+        _leave_note(repo, text, (moved or takes.paths)[0])
     except (OSError, GitVoiceError) as exc:  # the message is filled; only the note is lost
         ui.warn(f"hook: cannot keep the note for post-commit ({first_line(exc)}); the commit will have no voice note")
     return "filled"

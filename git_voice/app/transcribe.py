@@ -1,6 +1,8 @@
 """Audio file → transcript with code terms: the path every command shares.
 
     load audio (all files first, so bad input fails before the model loads)
+      → where the speech is (Silero VAD): a take without speech needs no model, and
+        the silence before the first word and after the last is not decoded
       → code-term candidates of the change (:func:`candidates_of`, one diff for every command)
       → engine (``asr``, or the warm server in ``serve``), biased toward those terms
       → snapping spoken spans to the code form (``codeterms.snap``)
@@ -14,9 +16,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .. import ui
-from ..asr.engine import DecodeOptions, Engine
+from ..asr.engine import DecodeOptions, Engine, EngineResult
 from ..asr.registry import load_engine
-from ..audio.load import Audio, is_silent, load_audio
+from ..audio import vad
+from ..audio.load import SAMPLE_RATE, Audio, load_audio
 from ..codeterms import terms as codeterms
 from ..codeterms.candidates import Candidate, from_diff_text
 from ..config import Settings, cache_dir
@@ -25,7 +28,7 @@ from ..gitops import changes
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
 from ..serve.client import ServerUnavailable, find_server
-from ..types import Transcript
+from ..types import Segment, Transcript
 from ..util import first_line
 
 
@@ -119,10 +122,23 @@ def _run(engine, audio: Audio, options: DecodeOptions):
         raise
 
 
+def trimmed(audio: Audio, speech: vad.Speech) -> tuple[Audio, float]:
+    """``audio`` from a little before its first word to a little after its last, and
+    where that starts (seconds): the silence around a take is not worth decoding."""
+    start, end = speech.bounds()
+    return Audio(audio.samples[start:end], audio.source), start / SAMPLE_RATE
+
+
+def shifted(segments: Sequence[Segment], offset: float) -> list[Segment]:
+    """``segments`` with times counted ``offset`` seconds later (from the take's start)."""
+    return [Segment(s.start + offset, s.end + offset, s.text) for s in segments]
+
+
 def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcript]:
     """Transcribe decoded audio with one engine load for all of it."""
     term_set = codeterms.collect(request.hotwords, request.candidates)
-    need_model = any(not is_silent(a.samples) for a in audios)
+    maps = [vad.analyse(a.samples) for a in audios]
+    need_model = any(m.any for m in maps)
     engine = None
     load_seconds = 0.0
     if need_model:
@@ -130,10 +146,10 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
         if engine is None:
             engine, load_seconds = _load(request)
     results: list[Transcript] = []
-    for audio in audios:
+    for audio, speech in zip(audios, maps):
         t0 = time.perf_counter()
-        if is_silent(audio.samples):
-            ui.warn(f"{audio.source} is silent: empty transcript")
+        if not speech.any:
+            ui.warn(f"{audio.source} is silent (no speech heard): empty transcript")
             results.append(
                 Transcript(
                     text="",
@@ -151,36 +167,46 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
         if request.progress and audio.duration > 30:
             request.progress(f"transcribing {audio.source} ({audio.duration:.0f} s of audio)...")
         options = decode_options(request.settings, request.language, term_set, request.bias)
+        spoken, offset = trimmed(audio, speech)
         try:
-            result = _run(engine, audio, options)
+            result = _run(engine, spoken, options)
         except ServerUnavailable as exc:
             # No warm server after all (or it failed): this process loads the model.
             if engine.explicit:
                 ui.warn(f"{exc}; transcribing here instead")
             engine, load_seconds = _load(request)
-            result = _run(engine, audio, options)
-        raw = " ".join(s.text for s in result.segments).strip()
-        text, rewrites = codeterms.snap_text(raw, term_set, request.settings.code_style)
-        if not text:  # noise or music: say so rather than hand back an unexplained blank
-            ui.warn(f"{audio.source}: no speech recognised: empty transcript")
-        results.append(
-            Transcript(
-                text=text,
-                language=result.language,
-                duration=audio.duration,
-                model=engine.name,
-                device=engine.device,
-                segments=result.segments,
-                hotwords=result.hotwords if result.hotwords is not None else term_set.written_forms(),
-                rewrites=rewrites,
-                rereads=[r for r in result.rereads if r.kept],
-                timings={"load": load_seconds, "transcribe": time.perf_counter() - t0},
-                source=audio.source,
-                raw_text=raw,
-            )
-        )
+            result = _run(engine, spoken, options)
+        result.segments = shifted(result.segments, offset)
+        timings = {"load": load_seconds, "transcribe": time.perf_counter() - t0}
+        results.append(finish_transcript(audio.source, audio.duration, engine, result, term_set, request, timings))
         load_seconds = 0.0  # the model loaded once, for the first file
     return results
+
+
+def finish_transcript(
+    source: str, duration: float, engine: Engine, result: EngineResult, term_set: codeterms.TermSet,
+    request: Request, timings: dict[str, float],
+) -> Transcript:
+    """What the engine heard in ``source`` (``duration`` seconds long) as a :class:`Transcript`,
+    spoken code terms snapped to their code form (live transcription ends here too)."""
+    raw = " ".join(s.text for s in result.segments).strip()
+    text, rewrites = codeterms.snap_text(raw, term_set, request.settings.code_style)
+    if not text:  # noise or music: say so rather than hand back an unexplained blank
+        ui.warn(f"{source}: no speech recognised: empty transcript")
+    return Transcript(
+        text=text,
+        language=result.language,
+        duration=duration,
+        model=engine.name,
+        device=engine.device,
+        segments=result.segments,
+        hotwords=result.hotwords if result.hotwords is not None else term_set.written_forms(),
+        rewrites=rewrites,
+        rereads=[r for r in result.rereads if r.kept],
+        timings=timings,
+        source=source,
+        raw_text=raw,
+    )
 
 
 def transcribe_files(paths: Sequence[str | Path], request: Request) -> list[Transcript]:

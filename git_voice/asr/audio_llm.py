@@ -1,7 +1,7 @@
 """What Qwen3-ASR and Fun-ASR-Nano share: an audio encoder feeding a chat LLM.
 
 Both take one stretch of audio per prompt (not 30 s windows like Whisper), so a
-recording is cut at pauses (:mod:`.chunking`), the chunks of one or several
+recording is cut at the pauses Silero VAD hears (:mod:`.chunking`), the chunks of one or several
 files go through ``generate`` in batches, and each chunk's text becomes one
 segment timed by the speech in it. A family module says how to load its
 processor, how to put language and code terms into the request, and how to read
@@ -18,7 +18,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..audio.load import is_silent
 from ..errors import ModelError
 from ..types import Segment
 from ..util import first_line
@@ -170,9 +169,9 @@ class AudioLlmEngine(Engine):
         terms = self.select_terms(options.terms)
         jobs: list[tuple[int, Chunk]] = []
         for index, samples in enumerate(items):
-            for chunk in split_at_pauses(samples, self.chunk_seconds):
-                if not is_silent(samples[chunk.start : chunk.end]):
-                    jobs.append((index, chunk))
+            # Chunks with no speech in them are not sent: a model asked about
+            # silence or a hum makes words up.
+            jobs.extend((index, c) for c in split_at_pauses(samples, self.chunk_seconds) if c.speech)
         heard: dict[int, list[tuple[Segment, str | None]]] = {i: [] for i in range(len(items))}
         for at in range(0, len(jobs), self.batch_size):
             batch = jobs[at : at + self.batch_size]

@@ -4,8 +4,14 @@ PortAudio calls :meth:`_Capture._callback` on its own thread; that callback only
 copies the block into a queue. The main thread takes blocks off the queue, mixes
 them to mono, resamples to 16 kHz when the device cannot do it, and appends them
 to a FLAC file (:class:`~git_voice.audio.takefile.TakeWriter`). Whatever stops the
-take (Enter, Ctrl-C, SIGTERM, the limit, a failing device, a full disk) leaves a
-valid file holding everything captured until then.
+take (Enter, Ctrl-C, SIGTERM, the limit, silence, a failing device, a full disk)
+leaves a valid file holding everything captured until then.
+
+With a :class:`Listener` (live transcription, given by the application layer) or
+``voice.record.stopAfterSilence``, the same audio also goes through a
+:class:`~git_voice.audio.slicer.PauseSlicer`: each slice cut at a pause goes to the
+listener as soon as it is finished, and the listener's text so far is shown under
+the level meter.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import IO, TYPE_CHECKING
 from .. import ui
 from ..errors import RecordingError
 from .devices import InputDevice, load_sounddevice, pick_device, portaudio_message
+from .slicer import Listener, PauseSlicer
 from .takefile import SAMPLE_RATE, TakeWriter, recover_abandoned
 from .terminal import KeyReader, LiveLine, StopSignals, level_dbfs, open_keys
 
@@ -44,7 +51,7 @@ class Take:
 
     path: Path
     seconds: float
-    reason: str  # "enter", "Ctrl-C", "SIGTERM", "limit"
+    reason: str  # "enter", "Ctrl-C", "SIGTERM", "limit", "silence"
 
 
 def _fmt_seconds(seconds: float) -> str:
@@ -140,12 +147,15 @@ class _State:
 class Recorder:
     """One take: capture → queue → mono 16 kHz → FLAC, with keys and a live line."""
 
-    def __init__(self, sd, dev, target: Path, limit: float, keys: KeyReader | None, line: LiveLine) -> None:
+    def __init__(self, sd, dev, target: Path, limit: float, keys: KeyReader | None, line: LiveLine,
+                 listener: Listener | None = None, stop_after_silence: float = 0.0) -> None:
         self.sd, self.dev, self.target, self.keys, self.line = sd, dev, target, keys, line
         self.rate, self.channels = _stream_format(sd, dev)
         self.state = _State(limit=limit)
         self.writer: TakeWriter | None = None
         self._resampler = None
+        self.listener, self.stop_after_silence = listener, stop_after_silence
+        self.slicer: PauseSlicer | None = None
 
     def _new_resampler(self):
         import soxr
@@ -161,6 +171,7 @@ class Recorder:
         import numpy as np
 
         self._resampler = self._new_resampler()
+        self.slicer = self._new_slicer()
         capture = _Capture(self.sd, self.dev, self.rate, self.channels)  # fails before any file exists
         try:
             self.writer = TakeWriter(self.target)
@@ -173,6 +184,8 @@ class Recorder:
             self._drain(capture)  # blocks already captured when the user stopped belong to the take
             if self._resampler is not None:
                 self._append(self._resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+            if self.slicer is not None and self.listener is not None:
+                self.listener.slice(self.slicer.finish())
         except RecordingError as exc:
             capture.stop()
             raise self._kept(str(exc)) from None
@@ -230,9 +243,24 @@ class Recorder:
             st.reason = "limit"
         writer.write(mono)
         self._observe(mono)
+        self._slice(mono)
         if time.monotonic() - st.last_sync >= SYNC_EVERY:
             writer.sync()
             st.last_sync = time.monotonic()
+
+    def _new_slicer(self) -> PauseSlicer | None:
+        return PauseSlicer() if self.listener is not None or self.stop_after_silence > 0 else None
+
+    def _slice(self, mono: np.ndarray) -> None:
+        """Feed the slicer: finished slices to the listener; stop after the silence allowed."""
+        if self.slicer is None:
+            return
+        for piece in self.slicer.feed(mono):
+            if self.listener is not None:
+                self.listener.slice(piece)
+        after = self.stop_after_silence
+        if after > 0 and self.state.reason is None and self.slicer.silent_seconds >= after:
+            self.state.reason = "silence"
 
     def _observe(self, mono: np.ndarray) -> None:
         """Level, silence and clipping bookkeeping for the live line."""
@@ -258,7 +286,8 @@ class Recorder:
 
     def _draw(self) -> None:
         st = self.state
-        self.line.draw(self.writer.seconds, st.limit, st.db, paused=st.paused, note=self._note())
+        caption = self.listener.caption() if self.listener is not None else ""
+        self.line.draw(self.writer.seconds, st.limit, st.db, paused=st.paused, note=self._note(), caption=caption)
 
     def _handle_keys(self) -> None:
         if self.keys is None:
@@ -278,6 +307,9 @@ class Recorder:
             self.writer.discard()  # asked twice: this take is really unwanted
             self.writer = TakeWriter(self.target)
             self._resampler = self._new_resampler()
+            self.slicer = self._new_slicer()
+            if self.listener is not None:
+                self.listener.restart()
             self.state = _State(limit=st.limit, paused=st.paused)
         else:
             st.restart_asked = now
@@ -296,10 +328,12 @@ class Recorder:
             ui.warn(f"the take recorded so far is kept in {path}")
 
 
-def _say_outcome(take: Take, limit: float) -> None:
+def _say_outcome(take: Take, limit: float, after: float) -> None:
     length = _fmt_seconds(take.seconds)
     if take.reason in ("Ctrl-C", "SIGTERM"):
         ui.info(f"stopped by {take.reason}; the take is kept: {take.path} ({length})")
+    elif take.reason == "silence":
+        ui.info(f"stopped after {_fmt_seconds(after)} without speech (voice.record.stopAfterSilence); take saved: {take.path} ({length})")
     elif take.reason == "limit":
         ui.info(f"reached the {_fmt_seconds(limit)} limit (voice.maxRecordSeconds); take saved: {take.path}")
     else:
@@ -317,6 +351,7 @@ def record(
     tty: str | None = None,
     require_terminal: bool = True,
     status: IO[str] | None = None,
+    listener: Listener | None = None,
 ) -> Take:
     """Record from the microphone until Enter, Ctrl-C, SIGTERM or the limit: the take (its ``path``, length and why it stopped).
 
@@ -327,7 +362,10 @@ def record(
     git hook). With no terminal at all this raises :class:`RecordingError`, unless
     ``require_terminal`` is False: the take then stops only at the limit or on a
     signal. Every failure raises :class:`RecordingError` naming the file that keeps
-    whatever was captured (also in its ``take`` attribute).
+    whatever was captured (also in its ``take`` attribute). ``listener`` gets the
+    take's slices as they are cut at pauses (see :class:`Listener`); with
+    ``voice.record.stopAfterSilence`` the take also stops after that many seconds
+    without speech.
     """
     sd = load_sounddevice()
     dev = pick_device(sd, device if device is not None else settings.input_device)
@@ -340,13 +378,14 @@ def record(
     target = _target(repo, pending, output)
     keys = open_keys(tty, required=require_terminal)
     try:
-        recorder = Recorder(sd, dev, target, limit, keys, LiveLine(status, keys=keys is not None))
+        line = LiveLine(status, keys=keys is not None)
+        recorder = Recorder(sd, dev, target, limit, keys, line, listener, settings.stop_after_silence)
         with StopSignals() as signals:
             take = recorder.run(signals)
     finally:
         if keys is not None:
             keys.close()
-    _say_outcome(take, limit)
+    _say_outcome(take, limit, settings.stop_after_silence)
     if not math.isfinite(recorder.state.loudest) or recorder.state.loudest < SILENCE_DB:
         ui.warn(f"the take is silent: check the input device ({dev.name})")
     return take

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import select
+import shutil
 import signal
 import sys
 import termios
@@ -104,7 +105,8 @@ def clock(seconds: float) -> str:
 
 
 class LiveLine:
-    """The one status line redrawn in place on stderr, only when stderr is a terminal."""
+    """The status line redrawn in place on stderr, only when stderr is a terminal; under
+    it, when there is one, the caption: the text transcribed so far (its end, one line)."""
 
     def __init__(self, stream: IO[str] | None = None, keys: bool = True) -> None:
         self.stream = stream if stream is not None else sys.stderr
@@ -114,8 +116,9 @@ class LiveLine:
             self.enabled = False
         self.keys = keys
         self._drawn = False
+        self._captioned = False
 
-    def draw(self, elapsed: float, limit: float, db: float, *, paused: bool = False, note: str = "") -> None:
+    def draw(self, elapsed: float, limit: float, db: float, *, paused: bool = False, note: str = "", caption: str = "") -> None:
         if not self.enabled:
             return
         state = "PAUSED" if paused else "REC"
@@ -123,15 +126,28 @@ class LiveLine:
         help_ = KEYS_HELP if self.keys else "Ctrl-C stop"
         text = f"{state} {clock(elapsed)}/{clock(limit)} [{meter(db)}] {level}  {note or help_}"
         # \r + erase line: redraw in place without scrolling the terminal.
-        self.stream.write("\r\x1b[2K" + sanitize(text))
+        out = "\r\x1b[2K" + sanitize(text)
+        if caption or self._captioned:
+            # The caption line below, then back up to the status line.
+            out += "\r\n\x1b[2K" + sanitize(caption_tail(caption, shutil.get_terminal_size().columns - 1)) + "\x1b[1A\r"
+            self._captioned = True
+        self.stream.write(out)
         self.stream.flush()
         self._drawn = True
 
     def close(self) -> None:
         if self.enabled and self._drawn:
-            self.stream.write("\r\x1b[2K")
+            self.stream.write("\r\x1b[2K" + ("\r\n\x1b[2K\x1b[1A\r" if self._captioned else ""))
             self.stream.flush()
-        self._drawn = False
+        self._drawn = self._captioned = False
+
+
+def caption_tail(text: str, width: int) -> str:
+    """The end of ``text`` that fits in ``width`` columns, led by "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    return "…" + text[len(text) - max(0, width - 1) :]
 
 
 class StopSignals:

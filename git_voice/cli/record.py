@@ -17,8 +17,14 @@ def record(output, pending, max_seconds, input_device) -> None:
     Keys: Enter stops, Space pauses and resumes, r twice discards and starts over.
     Ctrl-C also stops and keeps the take. Without a terminal the take stops at the
     limit or on Ctrl-C / SIGTERM. The take's path is printed on stdout.
+
+    On a terminal the take is transcribed while you speak (voice.record.live): the
+    text shows under the level meter, and is printed on stderr when the take ends.
     """
-    from ..audio.record import record as record_audio
+    import sys
+
+    from ..app.takes import record_take
+    from ..app.transcribe import Request, candidates_of
     from ..config import load_settings
     from ..errors import GitError
     from ..gitops.repo import Repo
@@ -32,13 +38,16 @@ def record(output, pending, max_seconds, input_device) -> None:
             raise
         repo = None  # -o FILE works outside a repository
     settings = load_settings(repo.cwd if repo else None)
-    take = record_audio(
-        repo,
-        settings,
-        pending=pending,
-        output=output,
-        max_seconds=max_seconds,
-        device=input_device,
+    live = None
+    if sys.stderr.isatty():  # live text is only worth its CPU where someone watches it
+        from ..gitops.changes import ChangeRef
+
+        terms = candidates_of(repo, ChangeRef.staged()) if repo is not None else ()
+        live = Request(settings=settings, hotwords=tuple(settings.hotwords), candidates=terms, progress=None)
+    takes = record_take(
+        repo, settings, live, pending=pending, output=output, max_seconds=max_seconds, device=input_device,
         require_terminal=False,
     )
-    click.echo(str(take.path))
+    if takes.heard:
+        click.echo(f"heard: {takes.heard[0].text}", err=True)
+    click.echo(str(takes.paths[0]))
