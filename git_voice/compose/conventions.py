@@ -174,7 +174,7 @@ def compose(
     summary: Summary = summarise(text, HEADER_WIDTH - width(prefix), facts)
     # A header starting with "#" is a comment to git commit; one starting with "---"
     # ends the message for git interpret-trailers. Neither carries meaning in a subject.
-    subject = summary.subject.lstrip("#-").strip() or "update"
+    subject = re.sub(r"^[#\-\s]+", "", summary.subject).strip() or "update"
     subject = _lower_first(subject, facts.identifiers if facts else frozenset()) if convention == "conventional" else _upper_first(subject)
     subject = truncate(subject, HEADER_WIDTH - width(prefix))
     body = inert_lines(wrap_body(summary.body, body_width)) if summary.body else ""

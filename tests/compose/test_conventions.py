@@ -151,3 +151,11 @@ def test_a_code_change_no_word_explains_is_a_fix_not_a_chore():
 
 def test_the_reason_outranks_the_verb():
     assert commit_type("The lexer was slow. I moved the compiling out of tokenize.", [Change("jinja/lexer.py")]) == "perf"
+
+
+def test_a_subject_never_starts_with_separator_dashes_however_many():
+    """hypothesis found it: "--- --- From ..." left "--- From ..." as the header after one strip,
+    and git interpret-trailers took the header for the patch separator."""
+    for convention in ("conventional", "kernel", "plain"):
+        header = compose("--- --- From 1234567890abcdef Mon Sep 17 00:00:00 2001", [], convention).header
+        assert "---" not in header.split(":")[-1][:4] and not header.startswith(("-", "#")), header
