@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .source import code_in_prose, defined_name, enclosing, split_prose
+from ..codetext import code_in_prose, defined_name, enclosing, split_prose
 from .spoken import is_codey, pieces  # noqa: F401  (is_codey: part of this module's interface)
 
 MAX_CANDIDATES = 60

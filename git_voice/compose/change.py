@@ -12,17 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ..codetext import defined_name
+
 _FILE_RE = re.compile(r"^\+\+\+ (?:b/)?(.+)$")
 _OLD_FILE_RE = re.compile(r"^--- (?:a/)?(.+)$")
 _HUNK_RE = re.compile(r"^@@ [^@]* @@ ?(.*)$")
-# def/class/fn/func/function/struct/... NAME, a Go method's name, a JS method or arrow binding.
-_DEF_RE = re.compile(
-    r"^\s*(?:(?:pub(?:\([^)]*\))?|export|default|async|static|public|private|protected|inline|extern|unsafe|const)\s+)*"
-    r"(?:def|class|fn|func|function|struct|enum|trait|interface|type|impl)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)"
-)
-# A C-like function definition: "int hold_lock(const char *path)".
-_C_DEF_RE = re.compile(r"^(?:[A-Za-z_][\w\s\*]*\s+\**)([A-Za-z_]\w*)\s*\([^;]*$")
-_ASSIGNED_FN_RE = re.compile(r"^\s*(?:const|let|var)?\s*(?:\w+\.)?([A-Za-z_]\w*)\s*=\s*(?:async\s+)?function\b")
 _FLAG_RE = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]+)")
 # An option or setting: a key in a mapping or object literal ("legacyChunks: false", "'minify': True").
 _KEY_RE = re.compile(r"^\s*['\"]?([A-Za-z_][\w-]*)['\"]?\s*:\s*\S")
@@ -65,18 +59,6 @@ class ChangeFacts:
 def _add(items: list[str], value: str | None) -> None:
     if value and value not in items:
         items.append(value)
-
-
-def defined_name(line: str) -> str | None:
-    """The name a line of code defines (``def parse(`` → ``parse``), or None."""
-    for pattern in (_DEF_RE, _ASSIGNED_FN_RE):
-        m = pattern.match(line)
-        if m:
-            return m.group(1)
-    m = _C_DEF_RE.match(line)
-    if m and m.group(1) not in ("if", "while", "for", "switch", "return", "sizeof", "else"):
-        return m.group(1)
-    return None
 
 
 def _squash(lines: list[str]) -> str:

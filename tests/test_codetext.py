@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from git_voice.codeterms.source import code_in_prose, defined_name, enclosing, split_prose
+from git_voice.codetext import code_in_prose, defined_name, enclosing, split_prose
 
 
 def test_strings_and_comments_are_prose():

@@ -1,4 +1,4 @@
-"""A light reading of source lines for candidates: code versus strings and comments, and
+"""A light reading of source lines: code versus strings and comments (for code-term candidates), and
 which lines open a function, method, class or impl.
 
 Language-agnostic on purpose: a changed line is split into its code and its prose
