@@ -22,6 +22,7 @@ import json
 import os
 import socket
 import socketserver
+import stat
 import tempfile
 import threading
 from email.parser import BytesParser
@@ -250,10 +251,15 @@ class _TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
 
 def _claim_socket_path(path: Path) -> None:
-    """Make the user-only folder; remove a stale socket, refuse a live one."""
+    """Make the user-only folder; remove a stale socket, refuse a live one or anything not a socket."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
         return
+    if not stat.S_ISSOCK(mode):
+        # Only a socket a dead server left may be removed: never a user's file.
+        raise ServerError(f"{path} exists and is not a socket; choose another --listen path")
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         probe.connect(str(path))
