@@ -219,6 +219,22 @@ def run(msg_file, source, sha) -> None:
         ui.warn(f"hook: {reason}; commit message left as it was")
 
 
+@hook.command("rewritten", hidden=True)
+@click.argument("kind", required=False, default="")
+def rewritten(kind) -> None:
+    """post-rewrite: keep one whole recording on each commit that squashed several."""
+    import sys
+
+    from ..gitops import notes
+    from ..gitops.repo import Repo
+
+    try:
+        pairs = [tuple(ln.split()[:2]) for ln in sys.stdin.read().splitlines() if len(ln.split()) >= 2]
+        notes.keep_one_recording(Repo.discover(), pairs)
+    except BaseException as exc:  # noqa: BLE001 - the rewrite is done; say what is wrong, exit 0
+        ui.warn(f"hook: {_first_line(exc)}; a squashed commit's audio note may hold two recordings joined")
+
+
 @hook.command("attach", hidden=True)
 def attach() -> None:
     """post-commit: store the note the prepare-commit-msg hook left as the commit's voice notes."""
