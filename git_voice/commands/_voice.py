@@ -19,6 +19,7 @@ class Takes:
 
     paths: list[Path]
     pending: list[Path] = field(default_factory=list)
+    claim: object | None = None  # takes.Claim when the pending takes were claimed for one commit
 
 
 def choose_audio(repo: Repo, settings, audio: str | None, record: bool, *, use_pending: bool = True) -> Takes:
@@ -38,6 +39,21 @@ def choose_audio(repo: Repo, settings, audio: str | None, record: bool, *, use_p
         if pending:
             return Takes(list(pending), list(pending))
     raise AudioError("no audio: give --audio FILE or --record (or stage a take: git voice note stage FILE)")
+
+
+def claim_audio(repo: Repo, settings, audio: str | None, record: bool) -> Takes:
+    """Like :func:`choose_audio`, but pending takes are claimed for this process's commit
+    (``takes.claim_pending``): a commit running at the same time cannot use them too."""
+    if audio or record:
+        return choose_audio(repo, settings, audio, record, use_pending=False)
+    import os
+
+    from ..takes import Owner, claim_pending
+
+    claim = claim_pending(repo, Owner.of(os.getpid()), cwd=str(repo.cwd))
+    if claim is None:
+        raise AudioError("no audio: give --audio FILE or --record (or stage a take: git voice note stage FILE)")
+    return Takes(list(claim.takes), claim=claim)
 
 
 def transcribe(paths: Sequence[Path], settings, candidates: Callable[[], list] | None, model=None, device=None) -> str:

@@ -38,18 +38,39 @@ def commit(audio, record, convention, no_edit, model, device, git_args) -> None:
     """
     from ..config import load_settings
     from ..errors import GitError
-    from ..gitops import changes, notes
     from ..gitops.repo import Repo
-    from ..takes import mark_used
+    from ..takes import release
     from . import _voice
 
     repo = Repo.discover()
     settings = load_settings(repo.cwd)
     args = [a for a in git_args if a != "--"]
     all_tracked = any(a in ("-a", "--all") for a in args)
+    from ..gitops import changes
+
     if not changes.staged(repo, all_tracked=all_tracked) and not any(a in ("--allow-empty", "--amend") for a in args):
         raise GitError("nothing staged to commit (git add the change first)")
-    takes = _voice.choose_audio(repo, settings, audio, record)
+    takes = _voice.claim_audio(repo, settings, audio, record)
+    try:
+        _commit(repo, settings, takes, convention, no_edit, model, device, args, all_tracked)
+    except BaseException:
+        if takes.claim is not None:
+            release(repo, takes.claim)  # no commit was made: the takes wait for the next one
+        raise
+
+
+def _commit(repo, settings, takes, convention, no_edit, model, device, args, all_tracked) -> None:
+    """Transcribe, run ``git commit -F`` on a message file of this invocation's own, attach the
+    notes when a commit was made (not ``--dry-run``) and mark claimed takes used."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import GitError
+    from ..gitops import changes, notes
+    from ..takes import consume, recording_for, release
+    from . import _voice
+
     diff = changes.staged_diff(repo, all_tracked=all_tracked)
 
     def source():
@@ -59,13 +80,39 @@ def commit(audio, record, convention, no_edit, model, device, git_args) -> None:
 
     text = _voice.transcribe(takes.paths, settings, source, model, device)
     message = _compose_message(repo, settings, text, convention or settings.convention, all_tracked)
-    msg_file = repo.voice_dir / "COMMIT_EDITMSG"
-    msg_file.write_text(message, "utf-8")
+    if takes.claim is not None:
+        # Should this process die after git commits, the next claim sees the commit was made.
+        tree = "" if all_tracked else repo.out("write-tree")
+        takes.claim.info.update(text=text, tree=tree, parent=_head(repo))
+        takes.claim.save()
+    work = repo.voice_dir / "tmp"
+    work.mkdir(mode=0o700, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="COMMIT_EDITMSG-", dir=work)  # two commits at once: a file each
+    msg_file = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(message)
+    before = _head(repo)
     rc = repo.git_passthrough("commit", "-F", str(msg_file), *([] if no_edit else ["--edit"]), *args)
     if rc != 0:
         raise GitError(f"git commit failed (exit status {rc}); the message is kept in {msg_file}")
+    msg_file.unlink(missing_ok=True)
+    if _head(repo) == before:  # --dry-run, or a commit that was not made for another reason
+        ui.warn("git commit made no commit; no voice note attached")
+        if takes.claim is not None:
+            release(repo, takes.claim)
+        return
     notes.ensure_rewrite_refs(repo)
-    _voice.attach(repo, "HEAD", text, takes.paths[0], settings)
-    if len(takes.paths) > 1:
-        ui.warn(f"{len(takes.paths)} takes were used; the first one's audio is attached to the commit")
-    mark_used(repo, takes.pending)
+    folder = takes.claim.dir if takes.claim is not None else work
+    recording = recording_for(takes.paths, folder)
+    try:
+        _voice.attach(repo, "HEAD", text, recording, settings)
+    finally:
+        if recording not in takes.paths:
+            recording.unlink(missing_ok=True)
+    if takes.claim is not None:
+        consume(repo, takes.claim)
+
+
+def _head(repo) -> str:
+    proc = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else ""

@@ -7,15 +7,16 @@ takes the waiting take from ``.git/voice/pending`` or offers to record on
 convention. Any failure prints one warning and leaves the message file exactly
 as it was, so the commit goes on; with ``voice.hook.strict`` it stops the commit.
 
-``run`` also leaves the transcript, the take's path and the tree being committed in
-``.git/voice/hook-note.json``; ``attach`` (the post-commit hook) stores them as
-the new commit's voice notes when its tree is that tree, as ``git voice commit``
-does, and warns without failing anything when it cannot.
+``run`` claims the pending takes for this ``git commit`` process and keeps the
+transcript and the tree being committed with the claim (``takes.py``); ``attach``
+(the post-commit hook of the same ``git commit``) stores them as the new commit's
+voice notes when its tree is that tree, as ``git voice commit`` does, and warns
+without failing anything when it cannot. A commit that is not made (aborted in
+the editor, killed) never reaches post-commit: its takes go back to pending.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -26,8 +27,6 @@ from .. import ui
 # prepare-commit-msg sources the hook acts on: none (plain commit) and template.
 _ACT_ON = ("", "template")
 
-
-NOTE_FILE = "hook-note.json"
 
 
 @click.group()
@@ -68,7 +67,8 @@ def uninstall() -> None:
 
 
 def _offer_to_record(repo, settings) -> list[Path]:
-    """Ask on /dev/tty whether to record now; [] when there is no terminal or the answer is no."""
+    """Ask on /dev/tty whether to record now (the take is filed as pending); [] when there is no
+    terminal or the answer is no."""
     try:
         tty = open("/dev/tty", "r+", encoding="utf-8", errors="replace")
     except OSError:
@@ -81,7 +81,7 @@ def _offer_to_record(repo, settings) -> list[Path]:
         return []
     from ..audio.record import record_take
 
-    return [record_take(repo, settings, pending=False)]
+    return [record_take(repo, settings, pending=True)]
 
 
 def _message_for(repo, settings, takes: list[Path]) -> tuple[str, str]:
@@ -120,75 +120,85 @@ def _replace(msg_file: Path, text: str) -> None:
 
 
 def fill_message_file(msg_file: Path, source: str) -> str:
-    """Fill ``msg_file`` for a commit whose message source is ``source``; returns what happened."""
+    """Fill ``msg_file`` for a commit whose message source is ``source``; returns what happened.
+
+    The pending takes are claimed for this ``git commit`` (one take, one commit); the
+    claim keeps the transcript and tree for post-commit, and goes back to pending when
+    this fails or the commit is never made (see ``takes.recover_stale_claims``).
+    """
     from ..compose import msgfile
     from ..config import load_settings
     from ..gitops import changes
-    from ..errors import GitVoiceError
     from ..gitops.repo import Repo
-    from ..takes import mark_used, pending_takes
+    from ..takes import claim_pending, git_process, recording_for, release
 
+    repo = Repo.discover()
     if source not in _ACT_ON:
         return f"left alone ({source} commit)"
-    repo = Repo.discover()
     busy = changes.operation_in_progress(repo)
     if busy:
         return f"left alone ({busy} in progress)"
     settings = load_settings(repo.cwd)
-    pending = pending_takes(repo)
-    takes = pending or _offer_to_record(repo, settings)
-    if not takes:
+    info = {"tree": repo.out("write-tree"), "parent": _head(repo), "cwd": str(repo.cwd)}
+    claim = claim_pending(repo, git_process(), **info)
+    if claim is None and _offer_to_record(repo, settings):
+        claim = claim_pending(repo, git_process(), **info)
+    if claim is None:
         return "no take waiting"
-    existing = msg_file.read_bytes().decode("utf-8")
-    text, message = _message_for(repo, settings, takes)
-    char = changes.comment_char(repo)
-    if not msgfile.already_filled(existing, message, char):
-        _replace(msg_file, msgfile.fill(existing, message, char))
-    # Used now, so the next commit (or a rebase re-running hooks) does not reuse it.
-    moved = mark_used(repo, pending)
     try:
-        _leave_note(repo, text, (moved or takes)[0])
-    except (OSError, GitVoiceError) as exc:  # the message is filled; only the note is lost
-        ui.warn(f"hook: cannot keep the note for post-commit ({_first_line(exc)}); the commit will have no voice note")
+        existing = msg_file.read_bytes().decode("utf-8")
+        text, message = _message_for(repo, settings, claim.takes)
+        claim.info.update(text=text, audio=str(recording_for(claim.takes, claim.dir)))
+        claim.save()
+        char = changes.comment_char(repo)
+        if not msgfile.already_filled(existing, message, char):
+            _replace(msg_file, msgfile.fill(existing, message, char))
+    except BaseException:
+        release(repo, claim)  # the take waits for the next try
+        raise
     return "filled"
+
+
+def _head(repo) -> str:
+    """HEAD's commit id, or "" before the first commit."""
+    proc = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0]
 
 
-def _leave_note(repo, text: str, audio: Path | None) -> None:
-    """What the post-commit hook attaches, with the tree this commit will have (its index's)."""
-    tree = repo.out("write-tree")
-    note = {"tree": tree, "text": text, "audio": str(audio) if audio is not None else None}
-    path = repo.voice_dir / NOTE_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(note), "utf-8")
-    os.replace(tmp, path)
-
-
 def attach_left_note() -> str:
-    """Store the note ``run`` left as HEAD's voice notes when HEAD has its tree; returns what happened."""
+    """Store the transcript and recording this ``git commit``'s prepare-commit-msg claimed as
+    HEAD's voice notes; returns what happened. Claims of other commits are not touched."""
     from ..config import load_settings
     from ..gitops import notes
     from ..gitops.repo import Repo
+    from ..takes import claims_of, consume, git_process, release
     from . import _voice
 
     repo = Repo.discover()
-    path = repo.voice_dir / NOTE_FILE
-    try:
-        note = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
+    mine = claims_of(repo, git_process())
+    if not mine:
         return "nothing to attach"
-    finally:
-        path.unlink(missing_ok=True)  # one commit's note, whatever happens next
-    if repo.out("rev-parse", "HEAD^{tree}") != note.get("tree"):
-        return "left alone (this commit is not the one the note was made for)"
-    audio = Path(note["audio"]) if note.get("audio") else None
-    notes.ensure_rewrite_refs(repo)
-    _voice.attach(repo, "HEAD", note["text"], audio if audio is not None and audio.is_file() else None,
-                  load_settings(repo.cwd))
-    return "attached"
+    outcome = "nothing to attach"
+    for claim in mine:
+        if not claim.info.get("text"):
+            release(repo, claim)  # the hook never filled the message from it
+            continue
+        try:
+            if repo.out("rev-parse", "HEAD^{tree}") == claim.info.get("tree"):
+                audio = Path(claim.info["audio"]) if claim.info.get("audio") else None
+                notes.ensure_rewrite_refs(repo)
+                _voice.attach(repo, "HEAD", claim.info["text"], audio if audio is not None and audio.is_file() else None,
+                              load_settings(repo.cwd))
+                outcome = "attached"
+            else:
+                outcome = "left alone (this commit is not the one the note was made for)"
+        finally:
+            consume(repo, claim)  # the message was made from it: used, whatever happens here
+    return outcome
 
 
 @hook.command("run", hidden=True)
@@ -203,7 +213,8 @@ def run(msg_file, source, sha) -> None:
     if source is None:
         source = os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
     try:
-        outcome = fill_message_file(msg_file, source or "")
+        with ui.native_output_silenced():  # one warning line, never a native library's noise
+            outcome = fill_message_file(msg_file, source or "")
         if os.environ.get("GIT_VOICE_DEBUG"):
             ui.info(f"hook: {outcome}")
     except BaseException as exc:  # noqa: BLE001 - the commit must go on whatever went wrong
@@ -217,6 +228,24 @@ def run(msg_file, source, sha) -> None:
         if strict:
             raise GitVoiceError(f"hook: {reason} (voice.hook.strict is set: commit stopped)") from None
         ui.warn(f"hook: {reason}; commit message left as it was")
+        _end_hook_process()
+
+
+def _end_hook_process() -> None:
+    """End a hook process that has said its one line, skipping the interpreter's teardown.
+
+    After a failure under memory pressure, native libraries (libgomp, torch) can fail
+    again while the interpreter shuts down and turn the exit status into 1, which the
+    hook script would report as a second line. The message file is written atomically
+    and nothing else is pending, so there is nothing left to tear down. Only in a process
+    of its own (``python -m git_voice`` / ``git-voice``), never inside a caller's one.
+    """
+    import sys
+
+    if os.environ.get("GIT_VOICE_GIT_PID") or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE") is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @hook.command("rewritten", hidden=True)
