@@ -83,13 +83,16 @@ class ModelThread:
         import queue
 
         self._jobs: queue.Queue = queue.Queue()
-        self._stop = threading.Event()
+        # A plain flag, not a threading.Event: stop() runs in signal handlers, and a second
+        # signal can run it again inside the first call; Event.set takes a lock the
+        # interrupted call holds, and the server hung until SIGKILL. The loop below polls.
+        self._stopping = False
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(*args)`` on the model thread; its result, or its exception raised here."""
         from concurrent.futures import Future
 
-        if self._stop.is_set():
+        if self._stopping:
             raise RuntimeError("the server is stopping")
         future: Future = Future()
         self._jobs.put((future, fn, args))
@@ -99,7 +102,7 @@ class ModelThread:
         """Do queued work until :meth:`stop`; a KeyboardInterrupt ends it too (and fails the job in hand)."""
         import queue
 
-        while not self._stop.is_set():
+        while not self._stopping:
             try:
                 future, fn, args = self._jobs.get(timeout=0.2)
             except queue.Empty:
@@ -111,8 +114,10 @@ class ModelThread:
                 if not isinstance(exc, Exception):
                     raise
 
-    def stop(self) -> None:
-        self._stop.set()
+    def stop(self, *_signal: object) -> None:
+        """Ask :meth:`run` to return (within its 0.2 s poll); safe in a signal handler, re-entered
+        or not: it only sets a flag."""
+        self._stopping = True
 
 
 class Transcriber:

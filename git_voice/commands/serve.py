@@ -44,8 +44,8 @@ def serve(listen, model, device, print_address) -> None:
     # SIGINT (Ctrl-C, kill -INT) too, set here rather than inherited: a shell starts
     # background jobs with SIGINT ignored, and Python then never turns it into
     # KeyboardInterrupt. A request in hand finishes first.
-    stop = lambda *_: model_thread.stop()  # noqa: E731
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # The handler only sets a flag (ModelThread.stop): no lock, so a second signal is harmless.
+    previous = {sig: signal.signal(sig, model_thread.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     http = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     http.start()
     try:
@@ -54,10 +54,11 @@ def serve(listen, model, device, print_address) -> None:
             click.echo(str(bound))
         model_thread.run()
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
         srv.shutdown()
         server.cleanup(srv, bound)
+        # Only now: a signal repeated during the shutdown must not kill it before the socket is gone.
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _listen_address(listen: str | None, configured: str | None):
