@@ -7,7 +7,9 @@ win over these; environment variables (``GIT_VOICE_MODEL``) come after git confi
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,11 @@ from .gitops.repo import config_get_all
 CONVENTIONS = ("conventional", "kernel", "plain")
 CODE_STYLES = ("plain", "backticks")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+_CUDA_INDEX = re.compile(r"cuda:\d+")
+# The keys as the README spells them: git prints them lower-cased, errors name them as documented.
+_DOCUMENTED = ("voice.maxSeconds", "voice.maxRecordSeconds", "voice.biasStrength", "voice.beamSize",
+               "voice.codeStyle", "voice.templateDir", "voice.inputDevice", "voice.hook.strict")
+_NAMES = {k.lower(): k for k in _DOCUMENTED}
 
 
 @dataclass
@@ -68,20 +75,27 @@ def _bool(key: str, value: str) -> bool:
     raise ConfigError(f"{key} must be true or false, not {value!r}")
 
 
-def _number(key: str, value: str, kind: type = float) -> float:
+def _number(key: str, value: str, kind: type = float, *, zero: bool = False) -> float:
+    """A finite number above zero (or at least zero with ``zero``): nan or inf would silently
+    switch a limit off (``maxSeconds nan`` let every file through)."""
     try:
         n = kind(value)
     except ValueError:
         raise ConfigError(f"{key} must be a number, not {value!r}") from None
-    if n <= 0:
-        raise ConfigError(f"{key} must be positive, not {value!r}")
+    if not math.isfinite(n):
+        raise ConfigError(f"{key} must be a finite number, not {value!r}")
+    if n < 0 or (n == 0 and not zero):
+        raise ConfigError(f"{key} must be {'zero or more' if zero else 'positive'}, not {value!r}")
     return n
 
 
 def _choice(key: str, value: str, choices: tuple[str, ...]) -> str:
     v = value.strip().lower()
+    if choices is DEVICES and _CUDA_INDEX.fullmatch(v):
+        return v  # a GPU by index, as --device cuda:N
     if v not in choices:
-        raise ConfigError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+        extra = ", cuda:N" if choices is DEVICES else ""
+        raise ConfigError(f"{key} must be one of {', '.join(choices)}{extra}, not {value!r}")
     return v
 
 
@@ -94,10 +108,13 @@ def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
         if name is None:
             continue
         last = values[-1]
+        key = _NAMES.get(key, key)
         if name == "hotwords":
             s.hotwords = [w for v in values for w in v.replace(",", " ").split() if w]
-        elif name in ("max_seconds", "max_record_seconds", "bias_strength"):
+        elif name in ("max_seconds", "max_record_seconds"):
             setattr(s, name, _number(key, last))
+        elif name == "bias_strength":
+            s.bias_strength = _number(key, last, zero=True)  # 0 turns biasing off
         elif name == "beam_size":
             s.beam_size = int(_number(key, last, int))
         elif name in ("hook_strict", "scope"):
