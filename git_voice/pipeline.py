@@ -128,6 +128,7 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
             language=request.language or request.settings.language,
             hotwords=term_set.written_forms(),
             beam_size=request.settings.beam_size,
+            bias_strength=request.settings.bias_strength if request.bias else 0.0,
             logits_processors=terms.logits_processor_factory(term_set, request.settings) if request.bias else None,
             readings=terms.readings(term_set, request.settings) if request.bias else None,
             # The code-term machinery decides whether Whisper also gets a text prompt.

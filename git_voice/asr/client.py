@@ -211,7 +211,10 @@ class RemoteEngine:
 
     def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> EngineResult:
         """Send the samples; raises :class:`ServerUnavailable` on any failure."""
-        fields = {"model": self.model_name or "bundled", "response_format": "verbose_json"}
+        fields = {"model": self.model_name or "bundled", "response_format": "verbose_json",
+                  # The calling repository's settings: git voice serve decodes with these, not with
+                  # the ones it started with (other servers ignore fields they do not know).
+                  "beam_size": str(options.beam_size), "bias_strength": repr(float(options.bias_strength))}
         if options.language:
             fields["language"] = options.language
         if options.hotwords:

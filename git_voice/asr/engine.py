@@ -109,6 +109,8 @@ class DecodeOptions:
     # Extra per-family decoding hooks (Whisper: a callable returning logits processors).
     logits_processors: Callable[[Any], list] | None = None
     beam_size: int = 1
+    # voice.biasStrength of the caller's repository (a warm server applies the caller's, not its own).
+    bias_strength: float = 1.0
     prompt: bool = True
     # Given a segment's text, the spans worth re-reading and their other wordings
     # (the code terms' spoken forms, see ``codeterms.reread``). Whisper's greedy

@@ -69,6 +69,27 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | 
     return fields, file_bytes
 
 
+def request_settings(settings: Any, fields: dict[str, str]) -> Any:
+    """The server's settings with the caller's ``beam_size`` and ``bias_strength`` form fields
+    (its repository's voice.beamSize and voice.biasStrength) in place of the server's own."""
+    import dataclasses
+    import math
+
+    changes: dict[str, Any] = {}
+    try:
+        if fields.get("beam_size", "").strip():
+            changes["beam_size"] = int(fields["beam_size"])
+            if not 1 <= changes["beam_size"] <= 32:
+                raise ValueError
+        if fields.get("bias_strength", "").strip():
+            changes["bias_strength"] = float(fields["bias_strength"])
+            if not math.isfinite(changes["bias_strength"]) or changes["bias_strength"] < 0:
+                raise ValueError
+    except ValueError:
+        raise BadRequest(400, "beam_size must be 1 to 32 and bias_strength a finite number >= 0") from None
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
 class ModelThread:
     """Runs the model's work on the thread that calls :meth:`run` (``git voice serve``: the main thread).
 
@@ -157,12 +178,14 @@ class Transcriber:
                 raise BadRequest(400, str(exc).replace(tmp.name, "the uploaded file")) from None
         hotwords = [t.strip() for t in fields.get("prompt", "").split(",") if t.strip()]
         term_set = terms.collect(hotwords, None)
+        settings = request_settings(self.settings, fields)
         options = DecodeOptions(
-            language=fields.get("language") or self.settings.language,
+            language=fields.get("language") or settings.language,
             hotwords=term_set.written_forms(),
-            beam_size=self.settings.beam_size,
-            logits_processors=terms.logits_processor_factory(term_set, self.settings) if hotwords else None,
-            readings=terms.readings(term_set, self.settings) if hotwords else None,
+            beam_size=settings.beam_size,
+            bias_strength=settings.bias_strength,
+            logits_processors=terms.logits_processor_factory(term_set, settings) if hotwords else None,
+            readings=terms.readings(term_set, settings) if hotwords else None,
             prompt=getattr(terms, "USE_PROMPT", True),
         )
         with self.lock:
