@@ -65,17 +65,42 @@ def pending_takes(repo: Repo) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
 
 
-def stage(repo: Repo, source: str | os.PathLike[str]) -> Path:
-    """Copy an audio file into the pending takes (``git voice note stage FILE``)."""
+def stage(repo: Repo, source: str | os.PathLike[str], max_seconds: float = 1800.0) -> Path:
+    """Copy an audio file into the pending takes (``git voice note stage FILE``); raises
+    :class:`AudioError` (one line) when it does not decode as audio."""
+    from .audio.load import probe
+
     src = Path(source)
-    if not src.is_file():
-        raise AudioError(f"no such audio file: {source}")
-    dest = new_take_path(repo, pending=True, suffix=src.suffix.lower() or ".flac")
+    probe(src, max_seconds=max_seconds)  # empty, not audio, a .txt: refused now, not at every commit
+    suffix = src.suffix.lower()
+    if suffix not in AUDIO_SUFFIXES:  # pending takes are found by their suffix
+        suffix = ".flac" if _is_flac(src) else ".wav"
+    dest = new_take_path(repo, pending=True, suffix=suffix)
     tmp = dest.with_name(dest.name + ".part")
     shutil.copyfile(src, tmp)
     os.chmod(tmp, 0o600)
     os.replace(tmp, dest)
     return dest
+
+
+def _is_flac(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"fLaC"
+
+
+def unstage(repo: Repo, name: str | None = None) -> list[Path]:
+    """Take pending takes (all, or the one called ``name``) off the next commit; they are kept in
+    ``takes/``. Returns where they went; raises :class:`AudioError` for an unknown name."""
+    pending = pending_takes(repo)
+    chosen = [p for p in pending if name is None or p.name == name]
+    if name is not None and not chosen:
+        raise AudioError(f"no pending take called {name} (pending: {', '.join(p.name for p in pending) or 'none'})")
+    moved = []
+    for take in chosen:
+        dest = takes_dir(repo) / take.name
+        os.replace(take, dest)
+        moved.append(dest)
+    return moved
 
 
 def mark_used(repo: Repo, takes: list[Path]) -> list[Path]:

@@ -52,8 +52,24 @@ def add(rev, audio, record, model, device) -> None:
 @click.argument("audio", type=click.Path(dir_okay=False, path_type=str))
 def stage_take(audio) -> None:
     """Copy AUDIO into .git/voice/pending: the next commit (or the hook) uses it."""
+    from ..config import load_settings
     from ..gitops.repo import Repo
     from ..takes import stage
 
-    dest = stage(Repo.discover(), audio)
-    ui.info(f"staged {dest.name} for the next commit")
+    repo = Repo.discover()
+    dest = stage(repo, audio, load_settings(repo.cwd).max_seconds)
+    ui.info(f"staged {dest.name} for the next commit (git voice note unstage takes it back)")
+
+
+@note.command("unstage")
+@click.argument("take", required=False)
+def unstage_take(take) -> None:
+    """Take the pending takes (or the one named TAKE) off the next commit; they stay in .git/voice/takes."""
+    from ..gitops.repo import Repo
+    from ..takes import unstage
+
+    moved = unstage(Repo.discover(), take)
+    for path in moved:
+        ui.info(f"unstaged {path.name} (kept in {path.parent})")
+    if not moved:
+        ui.info("no take was pending")
