@@ -53,7 +53,9 @@ def run_git(
     With ``check`` a non-zero exit raises :class:`GitError` carrying git's own
     first line of stderr.
     """
-    cmd = ["git", "--no-pager", *args]
+    # core.quotePath=false: paths with non-ASCII letters reach code terms and scopes as
+    # written ("fïle.py"), not in git's octal-quoted form ("f\303\257le.py").
+    cmd = ["git", "--no-pager", "-c", "core.quotePath=false", *args]
     try:
         proc = subprocess.run(
             cmd,
