@@ -232,7 +232,8 @@ def range_args(repo: Repo, rev_range: str) -> list[str]:
 
 def from_range(repo: Repo, rev_range: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """Candidates of a revision range (see :func:`range_args`), best first."""
-    return from_diff_text(repo.out(*DIFF_ARGS, *range_args(repo, rev_range), "--"), limit)
+    # --end-of-options: a "revision" such as --output=FILE..HEAD is never read as an option.
+    return from_diff_text(repo.out(*DIFF_ARGS, "--end-of-options", *range_args(repo, rev_range), "--"), limit)
 
 
 def from_staged(repo: Repo, limit: int = MAX_CANDIDATES) -> list[Candidate]:

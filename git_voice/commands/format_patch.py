@@ -24,7 +24,7 @@ def guess_range(repo, args: list[str]) -> str | None:
         if a.startswith("-") and a[1:].isdigit():
             return a
     for a in (a for a in args if not a.startswith("-")):
-        if ".." in a or repo.git("rev-parse", "--verify", "--quiet", a + "^{commit}", check=False).returncode == 0:
+        if ".." in a or repo.git("rev-parse", "--verify", "--quiet", "--end-of-options", a + "^{commit}", check=False).returncode == 0:
             return a
     return None
 

@@ -38,7 +38,7 @@ def staged_diff(repo: Repo, *, all_tracked: bool = False) -> str:
 
 def in_range(repo: Repo, rev_range: str) -> list[Change]:
     """Changes of a range (``A..B``), for a patch series."""
-    return _name_status(repo.out("diff", "--name-status", "-z", "--no-color", rev_range))
+    return _name_status(repo.out("diff", "--name-status", "-z", "--no-color", "--end-of-options", rev_range, "--"))
 
 
 def has_head(repo: Repo) -> bool:
