@@ -38,6 +38,7 @@ from .engine import DecodeOptions, Engine
 # A 30-minute take as float32 WAV is about 115 MB; refuse anything far beyond.
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 DEFAULT_MODEL_NAMES = {"bundled", "default", "whisper-1", ""}
+READ_TIMEOUT = 60.0
 
 
 class ServerError(GitVoiceError):
@@ -48,6 +49,100 @@ class BadRequest(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+class _Body:
+    """A request body read in 64 KiB pieces, never more than its Content-Length."""
+
+    def __init__(self, stream: Any, length: int) -> None:
+        self.stream, self.left, self.buf = stream, length, b""
+
+    def more(self) -> bool:
+        if self.left <= 0:
+            return False
+        chunk = self.stream.read(min(1 << 16, self.left))
+        if not chunk:
+            raise BadRequest(400, "the body ended before its Content-Length")
+        self.left -= len(chunk)
+        self.buf += chunk
+        return True
+
+    def until(self, marker: bytes, sink: Callable[[bytes], Any]) -> None:
+        """Hand everything before ``marker`` to ``sink`` and consume the marker."""
+        keep = len(marker) - 1
+        while True:
+            i = self.buf.find(marker)
+            if i >= 0:
+                sink(self.buf[:i])
+                self.buf = self.buf[i + len(marker):]
+                return
+            if len(self.buf) > keep:
+                sink(self.buf[: len(self.buf) - keep])
+                self.buf = self.buf[len(self.buf) - keep:]
+            if not self.more():
+                raise BadRequest(400, "malformed multipart body")
+
+    def starts_with(self, prefix: bytes) -> bool:
+        while len(self.buf) < len(prefix):
+            if not self.more():
+                raise BadRequest(400, "malformed multipart body")
+        return self.buf.startswith(prefix)
+
+
+class _Capped:
+    """Collects at most ``limit`` bytes (a form field, a part's headers)."""
+
+    def __init__(self, limit: int) -> None:
+        self.data, self.limit = bytearray(), limit
+
+    def __call__(self, piece: bytes) -> None:
+        self.data += piece
+        if len(self.data) > self.limit:
+            raise BadRequest(413, "a form field or part header is too large")
+
+
+def read_form(stream: Any, content_type: str, length: int, folder: str | None = None) -> tuple[dict[str, str], Path | None]:
+    """Fields and the ``file`` part of a ``multipart/form-data`` body read from ``stream``.
+
+    The file part goes straight to a temporary file in ``folder`` (the caller removes it),
+    so memory holds 64 KiB of the upload at a time, whatever its size; the audio's
+    length is then checked from that file's header before any sample is decoded.
+    """
+    import re
+
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise BadRequest(415, "expected multipart/form-data")
+    m = re.search(r'boundary="?([^";]+)"?', content_type, re.I)
+    if not m:
+        raise BadRequest(400, "malformed multipart body")
+    delim = b"\r\n--" + m.group(1).strip().encode("latin-1")
+    body = _Body(stream, length)
+    body.buf = b"\r\n"  # the first boundary, like every later one, follows a line break
+    body.until(delim, lambda _preamble: None)
+    fields: dict[str, str] = {}
+    file_path: Path | None = None
+    try:
+        while not body.starts_with(b"--"):
+            head = _Capped(16 << 10)
+            body.until(b"\r\n\r\n", head)
+            disposition = next((ln for ln in head.data.decode("latin-1").split("\r\n")
+                                if ln.lower().startswith("content-disposition:")), "")
+            name = re.search(r'\bname="([^"]*)"', disposition)
+            if name and name.group(1) == "file" and file_path is None:
+                fd, tmp = tempfile.mkstemp(suffix=".audio", dir=folder)
+                file_path = Path(tmp)
+                with os.fdopen(fd, "wb") as fh:
+                    body.until(delim, fh.write)
+            else:
+                value = _Capped(1 << 20)
+                body.until(delim, value)
+                if name:
+                    fields[name.group(1)] = value.data.decode("utf-8", "replace")
+    except BaseException:
+        if file_path is not None:
+            file_path.unlink(missing_ok=True)
+        raise
+    return fields, file_path
 
 
 def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None]:
@@ -153,6 +248,15 @@ class Transcriber:
         # serve`), or, without one, the handler's own thread.
         self.model_thread = model_thread
 
+    def _load(self, path: Path):
+        """16 kHz samples of an uploaded file; over voice.maxSeconds is refused from its header."""
+        from ..audio.load import load_audio
+
+        try:
+            return load_audio(path, max_seconds=self.settings.max_seconds).samples
+        except GitVoiceError as exc:
+            raise BadRequest(400, str(exc).replace(str(path), "the uploaded file")) from None
+
     def accepts(self, model: str) -> bool:
         from . import models
 
@@ -163,19 +267,19 @@ class Transcriber:
         except GitVoiceError:
             return model == self.engine.name
 
-    def __call__(self, fields: dict[str, str], audio: bytes) -> dict[str, Any]:
-        from ..audio.load import load_audio
+    def __call__(self, fields: dict[str, str], audio: "bytes | Path") -> dict[str, Any]:
+        """Transcribe ``audio`` (the uploaded bytes, or the file they were streamed to)."""
         from ..codeterms import pipeline as terms
 
         if not self.accepts(fields.get("model", "")):
             raise BadRequest(400, f"this server runs {self.engine.name}, not {fields.get('model')!r}")
-        with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:
-            tmp.write(audio)
-            tmp.flush()
-            try:
-                samples = load_audio(tmp.name, max_seconds=self.settings.max_seconds).samples
-            except GitVoiceError as exc:
-                raise BadRequest(400, str(exc).replace(tmp.name, "the uploaded file")) from None
+        if isinstance(audio, Path):
+            samples = self._load(audio)
+        else:
+            with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:
+                tmp.write(audio)
+                tmp.flush()
+                samples = self._load(Path(tmp.name))
         hotwords = [t.strip() for t in fields.get("prompt", "").split(",") if t.strip()]
         term_set = terms.collect(hotwords, None)
         settings = request_settings(self.settings, fields)
@@ -207,6 +311,9 @@ class Transcriber:
 class Handler(BaseHTTPRequestHandler):
     server_version = "git-voice"
     protocol_version = "HTTP/1.1"
+    # Seconds a connection may stay silent (socketserver sets it on the socket): a client
+    # that connects and stops sending is dropped instead of holding a thread for ever.
+    timeout = READ_TIMEOUT
     transcriber: Transcriber  # set on the subclass made by make_server
     log: Callable[[str], None] = staticmethod(lambda _m: None)
 
@@ -248,18 +355,25 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._error(411 if length < 0 else 413, "a Content-Length up to 256 MiB is required")
             return
-        body = self.rfile.read(length)
+        audio = None
         try:
-            fields, audio = parse_form(self.headers.get("Content-Type", ""), body)
+            fields, audio = read_form(self.rfile, self.headers.get("Content-Type", ""), length)
             if audio is None:
                 raise BadRequest(400, "no 'file' part in the form")
             reply = self.transcriber(fields, audio)
         except BadRequest as exc:
+            self.close_connection = True  # what is left of the body is not read
             self._error(exc.status, str(exc))
+            return
+        except OSError:  # the client went away or stopped sending (the read timeout)
+            self.close_connection = True
             return
         except Exception as exc:  # the model failed: report it, keep serving
             self._error(500, f"{type(exc).__name__}: {exc}")
             return
+        finally:
+            if audio is not None:
+                audio.unlink(missing_ok=True)
         fmt = fields.get("response_format", "json")
         if fmt == "text":
             self._send(200, (reply["text"] + "\n").encode(), "text/plain; charset=utf-8")
@@ -305,9 +419,11 @@ def ensure_free(addr: Address) -> None:
         _claim_socket_path(Path(addr.path))
 
 
-def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None) -> socketserver.BaseServer:
-    """Bind ``addr`` (a Unix socket or a local TCP port) and return the server, not yet serving."""
-    handler = type("BoundHandler", (Handler,), {"transcriber": transcriber})
+def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None,
+                read_timeout: float = READ_TIMEOUT) -> socketserver.BaseServer:
+    """Bind ``addr`` (a Unix socket or a local TCP port) and return the server, not yet serving;
+    a connection silent for ``read_timeout`` seconds is closed."""
+    handler = type("BoundHandler", (Handler,), {"transcriber": transcriber, "timeout": read_timeout})
     if log:
         handler.log = staticmethod(log)
     if addr.scheme == "unix":

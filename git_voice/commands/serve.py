@@ -16,7 +16,9 @@ from .. import ui
 @click.option("--model", "-m", help="Model to keep loaded (default: voice.model, else the bundled tiny.en).")
 @click.option("--device", "-d", help="auto (default), cpu, cuda, cuda:N or mps.")
 @click.option("--print-address", is_flag=True, help="Print the bound address on stdout once ready.")
-def serve(listen, model, device, print_address) -> None:
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds a client may stay silent before its connection is closed.")
+def serve(listen, model, device, print_address, read_timeout) -> None:
     """Keep a model loaded and answer the OpenAI-style /v1/audio/transcriptions API.
 
     `git voice transcribe`, `commit` and the prepare-commit-msg hook use it when it
@@ -38,7 +40,7 @@ def serve(listen, model, device, print_address) -> None:
     model_thread = server.ModelThread()  # this (the main) thread runs the model
     transcriber = server.Transcriber(engine, models.resolve(name).key, settings, model_thread)
     engine.warm_up()  # on this thread, which runs every request: the first take pays no one-off costs
-    srv = server.make_server(addr, transcriber)
+    srv = server.make_server(addr, transcriber, read_timeout=read_timeout)
     bound = server.bound_address(srv, addr)
     # Before saying it is ready: a SIGTERM right after the ready line must stop it cleanly.
     # SIGINT (Ctrl-C, kill -INT) too, set here rather than inherited: a shell starts

@@ -100,3 +100,83 @@ def test_model_thread_stop_can_be_re_entered_at_any_line():
     t.join(timeout=20)
     assert not t.is_alive(), f"stop() deadlocked when re-entered (nested at lines {nested})"
     assert nested  # the interruption was really tried
+
+
+def _vm_hwm(pid: int) -> int:
+    """Peak resident memory of ``pid`` in kB (``VmHWM``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+def _big_upload(mb: int) -> tuple[list[bytes], int, str]:
+    """A multipart body with a float32 WAV of ``mb`` MB (far over the 30-minute cap), in pieces."""
+    import struct
+
+    boundary = "gvbigupload"
+    data_len = mb * 1000 * 1000
+    fmt = struct.pack("<HHIIHH", 3, 1, 16000, 64000, 4, 32)
+    wav_head = b"".join([b"RIFF", struct.pack("<I", 4 + 8 + len(fmt) + 8 + data_len), b"WAVE",
+                         b"fmt ", struct.pack("<I", len(fmt)), fmt, b"data", struct.pack("<I", data_len)])
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nbundled\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n'
+            "Content-Type: audio/wav\r\n\r\n").encode() + wav_head
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    piece = bytes(1 << 20)
+    pieces = [head] + [piece] * (data_len // len(piece)) + [bytes(data_len % len(piece)), tail]
+    return pieces, sum(len(p) for p in pieces), f"multipart/form-data; boundary={boundary}"
+
+
+def test_an_upload_over_the_cap_is_refused_from_its_header_without_holding_it(bundled_model, tmp_path):
+    """200 MB of audio declaring 52 minutes: refused (the cap is 30) while memory holds a piece at a time."""
+    import http.client
+    import json
+
+    proc = subprocess.Popen([*GV, "serve", "--device", "cpu", "--listen", "http://127.0.0.1:0", "--print-address"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        host, port = proc.stdout.readline().strip().removeprefix("http://").split(":")
+        before = _vm_hwm(proc.pid)
+        pieces, length, ctype = _big_upload(200)
+        conn = http.client.HTTPConnection(host, int(port), timeout=600)
+        conn.putrequest("POST", "/v1/audio/transcriptions")
+        conn.putheader("Content-Type", ctype)
+        conn.putheader("Content-Length", str(length))
+        conn.endheaders()
+        try:
+            for piece in pieces:
+                conn.send(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close before the whole body is sent
+        resp = conn.getresponse()
+        reply = json.loads(resp.read())
+        assert resp.status == 400 and "over the cap" in reply["error"]["message"], reply
+        grown_mb = (_vm_hwm(proc.pid) - before) / 1024
+        assert grown_mb < 100, f"the server's peak memory grew by {grown_mb:.0f} MB for a 200 MB upload"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def test_a_silent_half_open_connection_is_closed(bundled_model, short_dir):
+    import socket
+
+    sock_path = short_dir / "t.sock"
+    proc = subprocess.Popen([*GV, "serve", "--device", "cpu", "--listen", f"unix:{sock_path}", "--print-address",
+                             "--read-timeout", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == f"unix:{sock_path}"
+        for partial in (b"", b"POST /v1/audio/transcriptions HTTP/1.1\r\nContent-Length: 5000\r\n",
+                        b"POST /v1/audio/transcriptions HTTP/1.1\r\nContent-Length: 5000\r\n"
+                        b"Content-Type: multipart/form-data; boundary=x\r\n\r\n--x\r\n"):
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(120)  # far longer than the server's read timeout: we wait for it to hang up
+            s.connect(str(sock_path))
+            s.sendall(partial)
+            assert s.recv(65536) is not None  # returns (b"" or an error reply) once the server closes
+            assert s.recv(65536) == b""
+            s.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
