@@ -18,10 +18,11 @@ def note() -> None:
 @click.option("--record", is_flag=True, help="Record the note from the microphone now.")
 @click.option("--model", help="Speech model (default: voice.model or the bundled one).")
 @click.option("--device", help="auto, cpu, cuda, cuda:N or mps.")
-def add(rev, audio, record, model, device) -> None:
+@click.option("--force", "-f", is_flag=True, help="Replace a voice note REV already has (text and audio).")
+def add(rev, audio, record, model, device, force) -> None:
     """Transcribe a note about REV (default HEAD) and attach text and audio to it."""
     from ..config import load_settings
-    from ..errors import ConfigError
+    from ..errors import ConfigError, GitError
     from ..gitops import notes
     from ..gitops.repo import Repo
     from . import _voice
@@ -31,6 +32,8 @@ def add(rev, audio, record, model, device) -> None:
     repo = Repo.discover()
     settings = load_settings(repo.cwd)
     commit = repo.rev_parse(rev)
+    if not force and notes.has_voice_note(repo, commit):  # before any recording or transcription
+        raise GitError(f"{rev} already has a voice note (git voice show {rev}); --force replaces it")
     takes = _voice.choose_audio(repo, settings, audio, record, use_pending=False)
 
     def source():

@@ -106,6 +106,11 @@ def _audio_blob(repo: Repo, commit: str) -> str | None:
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
 
+def has_voice_note(repo: Repo, commit: str) -> bool:
+    """Whether ``commit`` carries a transcript or a recording already."""
+    return get_text(repo, commit) is not None or _audio_blob(repo, commit) is not None
+
+
 def has_notes(repo: Repo, ref: str = TEXT_REF) -> bool:
     return repo.git("rev-parse", "--verify", "--quiet", ref, check=False).returncode == 0
 
