@@ -69,14 +69,11 @@ def uninstall() -> None:
 def _offer_to_record(repo, settings) -> list[Path]:
     """Ask on /dev/tty whether to record now (the take is filed as pending); [] when there is no
     terminal or the answer is no."""
-    try:
-        tty = open("/dev/tty", "r+", encoding="utf-8", errors="replace")
-    except OSError:
+    from ..audio.terminal import ask_tty
+
+    answer = ask_tty("git voice: record a spoken note for this commit? [y/N] ")
+    if answer is None:
         return []
-    with tty:
-        tty.write("git voice: record a spoken note for this commit? [y/N] ")
-        tty.flush()
-        answer = tty.readline().strip().lower()
     if answer not in ("y", "yes"):
         return []
     from ..audio.record import record_take
