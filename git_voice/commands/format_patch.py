@@ -32,11 +32,11 @@ def guess_range(repo, args: list[str]) -> str | None:
 def cover_texts(text: str, settings) -> tuple[str, str, str]:
     """(subject, blurb, patch note) for a spoken note: subject ≤ 72 columns, texts wrapped at 72."""
     from ..compose.render import render
-    from ..compose.summary import clean, summarise
+    from ..compose.summary import capitalise_first, clean, summarise
     from ..compose.wrap import wrap
 
     summary = summarise(text, 72)
-    subject = summary.subject[:1].upper() + summary.subject[1:]
+    subject = capitalise_first(summary.subject)  # never "Load_config ...": code keeps its case
     blurb_text = wrap(clean(text))
     blurb = render("cover-letter", settings.template_dir, subject=subject, text=text, blurb=blurb_text)
     patch_note = render("patch-note", settings.template_dir, subject=subject, text=text, blurb=wrap(clean(text), 68))

@@ -148,14 +148,15 @@ def scope_from_paths(paths: Sequence[str]) -> str | None:
 
 def _lower_first(subject: str) -> str:
     """commitlint rejects sentence-case subjects: lower-case the first word unless it is an acronym."""
-    first = subject.split(" ", 1)[0]
-    if len(first) > 1 and first.isupper():
-        return subject
-    return subject[:1].lower() + subject[1:]
+    from .summary import lower_first
+
+    return lower_first(subject)
 
 
 def _upper_first(subject: str) -> str:
-    return subject[:1].upper() + subject[1:]
+    from .summary import capitalise_first
+
+    return capitalise_first(subject)
 
 
 # Line starts git reads as something other than message text: a comment ("#",

@@ -97,8 +97,31 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s and s.strip()]
 
 
+_CODE_WORD = re.compile(r"[_./:()`\[\]<>\d]|^\S+?[a-z][A-Z]")
+
+
+def is_code_word(word: str) -> bool:
+    """``load_config``, ``parse_headers_1``, ``os.path``, ``getUser``, ``src/x.py``: a word whose
+    case is part of its name, so a sentence may not change it."""
+    return bool(_CODE_WORD.search(word))
+
+
+def capitalise_first(s: str) -> str:
+    """Sentence case: the first letter upper-cased, unless the first word is code (``load_config``)."""
+    first = s.split(" ", 1)[0]
+    return s[:1].upper() + s[1:] if s[:1].islower() and not is_code_word(first) else s
+
+
+def lower_first(s: str) -> str:
+    """The first letter lower-cased, unless the first word is code (``ValueParser``) or an acronym."""
+    first = s.split(" ", 1)[0]
+    if (len(first) > 1 and first.isupper()) or is_code_word(first):
+        return s
+    return s[:1].lower() + s[1:]
+
+
 def _capitalise(s: str) -> str:
-    return s[:1].upper() + s[1:] if s[:1].islower() else s
+    return capitalise_first(s)
 
 
 def base_form(word: str) -> str:
