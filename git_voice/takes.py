@@ -30,9 +30,9 @@ AUDIO_SUFFIXES = {".flac", ".wav", ".ogg", ".mp3", ".oga", ".opus"}
 
 
 def _dir(repo: Repo, name: str) -> Path:
-    d = repo.voice_dir / name
-    d.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return d
+    from .gitops.repo import private_dir
+
+    return private_dir(repo.voice_dir / name)
 
 
 def takes_dir(repo: Repo) -> Path:

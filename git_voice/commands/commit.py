@@ -85,8 +85,9 @@ def _commit(repo, settings, takes, convention, no_edit, model, device, args, all
         tree = "" if all_tracked else repo.out("write-tree")
         takes.claim.info.update(text=text, tree=tree, parent=_head(repo))
         takes.claim.save()
-    work = repo.voice_dir / "tmp"
-    work.mkdir(mode=0o700, exist_ok=True)
+    from ..gitops.repo import private_dir
+
+    work = private_dir(repo.voice_dir / "tmp")
     fd, name = tempfile.mkstemp(prefix="COMMIT_EDITMSG-", dir=work)  # two commits at once: a file each
     msg_file = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

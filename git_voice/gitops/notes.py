@@ -35,7 +35,8 @@ def _writing(repo: Repo) -> Iterator[None]:
     one note is silently lost. A lock in ``.git/voice`` (shared by worktrees) makes
     the second writer wait instead.
     """
-    with open(repo.voice_dir / "notes.lock", "a+") as handle:
+    fd = os.open(repo.voice_dir / "notes.lock", os.O_RDWR | os.O_CREAT, 0o600)  # user-only, any umask
+    with os.fdopen(fd, "r+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -26,7 +26,7 @@ from typing import Sequence
 
 from ..errors import ConfigError, GitError
 from . import notes
-from .repo import Repo, run_git
+from .repo import Repo, private_dir, run_git
 
 SUBJECT_PLACEHOLDER = "*** SUBJECT HERE ***"
 BLURB_PLACEHOLDER = b"*** BLURB HERE ***"
@@ -236,8 +236,7 @@ def format_series(
     extra = []
     if not _has_opt(rest, "--notes", "--no-notes") and notes.has_notes(repo):
         extra.append(f"--notes={notes.TEXT_REF}")
-    work_root = repo.voice_dir / "tmp"
-    work_root.mkdir(parents=True, exist_ok=True)
+    work_root = private_dir(repo.voice_dir / "tmp")
     with tempfile.TemporaryDirectory(prefix="format-patch-", dir=work_root) as tmp:
         out = Path(tmp) / "a"
         files = _run(here, ["--cover-letter", *extra, *rest], out)

@@ -108,6 +108,15 @@ def config_get_all(prefix: str, cwd: str | os.PathLike[str] | None = None) -> di
     return out
 
 
+def private_dir(path: Path) -> Path:
+    """``path`` made if missing, user-only (0700) whatever the umask (``mkdir``'s mode is
+    masked by it, and a folder made earlier under a loose umask is tightened); returns it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 @dataclass(frozen=True)
 class Repo:
     """A git repository found from a directory (worktrees and bare repositories too)."""
@@ -168,9 +177,7 @@ class Repo:
     @cached_property
     def voice_dir(self) -> Path:
         """``.git/voice`` of the main repository (shared by its worktrees), user-only."""
-        d = self.common_dir / "voice"
-        d.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return d
+        return private_dir(self.common_dir / "voice")
 
     def rev_parse(self, rev: str) -> str:
         proc = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}", check=False)
