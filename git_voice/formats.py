@@ -30,22 +30,27 @@ def _cues(t: Transcript) -> list[tuple[float, float, str]]:
 
 
 def render(transcripts: Sequence[Transcript], fmt: str) -> str:
+    """``transcripts`` in ``fmt``. Several files in srt or vtt make one document: one header,
+    cues numbered on, each file's cues after the previous files' audio (one timeline)."""
     if fmt == "json":
         data = [t.to_dict() for t in transcripts]
         return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
-    parts: list[str] = []
+    if fmt == "text":
+        parts = [(f"==> {t.source} <==\n" if len(transcripts) > 1 else "") + (t.text + "\n" if t.text else "")
+                 for t in transcripts]
+        return "\n".join(parts)
+    if fmt not in ("srt", "vtt"):  # pragma: no cover - click restricts the choice
+        raise ValueError(fmt)
+    out = "WEBVTT\n\n" if fmt == "vtt" else ""
+    offset, n = 0.0, 0
     for t in transcripts:
-        if fmt == "text":
-            body = t.text + "\n" if t.text else ""
-        elif fmt == "srt":
-            body = "".join(
-                f"{i}\n{_stamp(a, ',')} --> {_stamp(b, ',')}\n{txt}\n\n" for i, (a, b, txt) in enumerate(_cues(t), 1)
-            )
-        elif fmt == "vtt":
-            body = "WEBVTT\n\n" + "".join(f"{_stamp(a, '.')} --> {_stamp(b, '.')}\n{txt}\n\n" for a, b, txt in _cues(t))
-        else:  # pragma: no cover - click restricts the choice
-            raise ValueError(fmt)
-        if len(transcripts) > 1 and fmt == "text":
-            body = f"==> {t.source} <==\n{body}"
-        parts.append(body)
-    return ("\n" if fmt == "text" else "").join(parts)
+        if fmt == "vtt" and len(transcripts) > 1:
+            out += f"NOTE {(t.source or '').replace('-->', '->')}\n\n"
+        for a, b, txt in _cues(t):
+            n += 1
+            if fmt == "srt":
+                out += f"{n}\n{_stamp(offset + a, ',')} --> {_stamp(offset + b, ',')}\n{txt}\n\n"
+            else:
+                out += f"{_stamp(offset + a, '.')} --> {_stamp(offset + b, '.')}\n{txt}\n\n"
+        offset += t.duration
+    return out

@@ -30,7 +30,7 @@ def _play(data: bytes) -> None:
 @click.command()
 @click.argument("rev", default="HEAD")
 @click.option("--play", is_flag=True, help="Play the recorded note.")
-@click.option("--extract", "extract", type=click.Path(dir_okay=False, path_type=str), help="Write the recorded note to FILE.")
+@click.option("--extract", "extract", type=click.Path(dir_okay=False, path_type=str), help="Write the recorded note to FILE ('-': stdout).")
 def show(rev, play, extract) -> None:
     """Print the voice note of REV (default HEAD); --play or --extract its recording."""
     from ..errors import GitError
@@ -45,7 +45,13 @@ def show(rev, play, extract) -> None:
     data = notes.get_audio(repo, rev)
     if data is None:
         raise GitError(f"{rev} has a voice note but no recording")
-    if extract:
+    if extract == "-":  # the recording on stdout, as other git commands take "-"
+        import sys
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    elif extract:
         with open(extract, "wb") as fh:
             fh.write(data)
         ui.info(f"wrote {len(data)} bytes to {extract}")
