@@ -42,7 +42,10 @@ def test_takes_are_user_only_and_never_in_the_working_tree(repo, tmp_path):
     try:
         r = Repo.discover(repo)
         take = tmp_path / "t.flac"
-        take.write_bytes(b"fLaC fake bytes")
+        import numpy as np
+        import soundfile as sf
+
+        sf.write(str(take), np.zeros(1600, np.float32), 16000, format="FLAC")  # stage checks it is audio
         staged = stage(r, take)
         recorded = new_take_path(r)
         recorded.write_bytes(b"x")
