@@ -11,6 +11,7 @@ in :data:`CHOICES`, shared by the command-line options and git config.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ ENVIRONMENT: dict[str, str] = {
     "GIT_VOICE_COMPUTE_TYPE": "Whisper's compute type on CPU: " + ", ".join(CHOICES["compute_type"]) + " (default auto: mixed)",
     "GIT_VOICE_FAST_PATH": "0 sends every Whisper decode through transformers' generate (default 1: git-voice's own loop)",
     "GIT_VOICE_DEBUG": "1 shows tracebacks of internal errors and what the hooks did",
+    "GIT_VOICE_GIT_PID": "set by the installed hooks, not by users: the git process a hook runs for",
 }
 
 
@@ -90,6 +92,11 @@ def cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "git-voice"
+# The keys as the README spells them: git prints them lower-cased, errors name them as documented.
+_DOCUMENTED = ("voice.maxSeconds", "voice.maxRecordSeconds", "voice.biasStrength", "voice.beamSize",
+               "voice.codeStyle", "voice.templateDir", "voice.inputDevice", "voice.hook.strict",
+               "voice.record.stopAfterSilence", "voice.record.live")
+_NAMES = {k.lower(): k for k in _DOCUMENTED}
 
 
 @dataclass
@@ -147,13 +154,17 @@ def _bool(key: str, value: str) -> bool:
     raise ConfigError(f"{key} must be true or false, not {value!r}")
 
 
-def _number(key: str, value: str, kind: type = float) -> float:
+def _number(key: str, value: str, kind: type = float, *, zero: bool = False) -> float:
+    """A finite number above zero (or at least zero with ``zero``): nan or inf would silently
+    switch a limit off (``maxSeconds nan`` let every file through)."""
     try:
         n = kind(value)
     except ValueError:
         raise ConfigError(f"{key} must be a number, not {value!r}") from None
-    if n <= 0:
-        raise ConfigError(f"{key} must be positive, not {value!r}")
+    if not math.isfinite(n):
+        raise ConfigError(f"{key} must be a finite number, not {value!r}")
+    if n < 0 or (n == 0 and not zero):
+        raise ConfigError(f"{key} must be {'zero or more' if zero else 'positive'}, not {value!r}")
     return n
 
 
@@ -179,10 +190,13 @@ def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
         if name is None:
             continue
         last = values[-1]
+        key = _NAMES.get(key, key)
         if name == "hotwords":
             s.hotwords = [w for v in values for w in v.replace(",", " ").split() if w]
-        elif name in ("max_seconds", "max_record_seconds", "bias_strength"):
+        elif name in ("max_seconds", "max_record_seconds"):
             setattr(s, name, _number(key, last))
+        elif name == "bias_strength":
+            s.bias_strength = _number(key, last, zero=True)  # 0 turns biasing off
         elif name == "beam_size":
             s.beam_size = int(_number(key, last, int))
         elif name == "stop_after_silence":

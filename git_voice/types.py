@@ -91,7 +91,10 @@ class Transcript:
             "duration": round(self.duration, 3),
             "model": self.model,
             "device": self.device,
-            "segments": [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text} for s in self.segments],
+            # A segment never starts or ends past the audio (Whisper's last timestamp can).
+            "segments": [{"start": round(min(s.start, self.duration), 2),
+                          "end": round(max(min(s.start, self.duration), min(s.end, self.duration)), 2),
+                          "text": s.text} for s in self.segments],
             "hotwords": list(self.hotwords),
             "rewrites": [r.to_dict() for r in self.rewrites],
             "rereads": [{"heard": r.heard, "read": r.read, "gain": r.gain} for r in self.rereads],

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,11 @@ from .helpers import ROOT, SHARED_SPEECH, make_repo, synth
 os.environ.setdefault("GIT_VOICE_CACHE", str(ROOT / ".cache" / "git-voice-test"))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("GIT_VOICE_MODEL", None)
-# A fixed thread count: the engine otherwise takes fewer threads when the CPUs are
-# busy, and float rounding (so, rarely, a word) can depend on how many it used.
-os.environ["GIT_VOICE_THREADS"] = str(max(1, min(2, os.cpu_count() or 1)))
+# One thread, whatever the machine and its load: float rounding (so, rarely, a word)
+# depends on how many threads split a sum, and the engine otherwise picks its count
+# from the idle CPUs. Two fixed threads on a busy 2-core machine stall on each other
+# at every step (one test took 9 minutes instead of 20 s with both cores busy).
+os.environ["GIT_VOICE_THREADS"] = "1"
 # Git must not read the developer's own ~/.gitconfig (aliases, hooksPath, signing).
 os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
 os.environ["GIT_CONFIG_GLOBAL"] = os.devnull

@@ -3,6 +3,10 @@ the staged change → a message by convention (``templates/commit-<convention>.j
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from .. import ui
 from ..compose.conventions import compose
 from ..compose.render import render
@@ -11,9 +15,9 @@ from ..errors import GitError
 from ..gitops import changes
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
-from ..gitops.takes import mark_used
+from ..gitops.takes import consume, release
 from .notes import attach
-from .takes import Takes, choose_audio
+from .takes import Takes, claim_audio, recording_for
 from .transcribe import Request, candidates_of, joined_text, transcribe_text
 
 
@@ -55,21 +59,62 @@ def commit(
     repo: Repo, settings: Settings, audio: str | None, record: bool, git_args: list[str], *,
     convention: str | None = None, edit: bool = True, model: str | None = None, device: str | None = None,
 ) -> None:
-    """Transcribe the note, run ``git commit -F`` with the message, and attach the note to the new commit."""
+    """Transcribe the note, run ``git commit -F`` with the message, and attach the note to the new commit.
+
+    Pending takes are claimed for this commit; when no commit is made they go back.
+    """
     args = [a for a in git_args if a != "--"]
     all_tracked = any(a in ("-a", "--all") for a in args)
     if not changes.staged(repo, all_tracked=all_tracked) and not any(a in ("--allow-empty", "--amend") for a in args):
         raise GitError("nothing staged to commit (git add the change first)")
     request = staged_request(repo, settings, all_tracked, model, device)
-    takes = choose_audio(repo, settings, audio, record, live=request)
+    takes = claim_audio(repo, settings, audio, record, live=request)
+    try:
+        _commit(repo, settings, takes, request, args, all_tracked, convention, edit)
+    except BaseException:
+        if takes.claim is not None:
+            release(repo, takes.claim)  # no commit was made: the takes wait for the next one
+        raise
+
+
+def _commit(
+    repo: Repo, settings: Settings, takes: Takes, request: Request, args: list[str], all_tracked: bool,
+    convention: str | None, edit: bool,
+) -> None:
+    """Transcribe, run ``git commit -F`` on a message file of this invocation's own, attach the
+    notes when a commit was made (not ``--dry-run``) and mark claimed takes used."""
     text = takes_text(takes, request)
     message = message_for(repo, settings, text, convention, all_tracked, editing=edit)
-    msg_file = repo.voice_dir / "COMMIT_EDITMSG"
-    msg_file.write_text(message, "utf-8")
+    if takes.claim is not None:
+        # Should this process die after git commits, the next claim sees the commit was made.
+        tree = "" if all_tracked else repo.out("write-tree")
+        takes.claim.info.update(text=text, tree=tree, parent=_head(repo))
+        takes.claim.save()
+    work = repo.voice_tmp()
+    fd, name = tempfile.mkstemp(prefix="COMMIT_EDITMSG-", dir=work)  # two commits at once: a file each
+    msg_file = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(message)
+    before = _head(repo)
     rc = repo.git_passthrough("commit", "-F", str(msg_file), *(["--edit"] if edit else []), *args)
     if rc != 0:
         raise GitError(f"git commit failed (exit status {rc}); the message is kept in {msg_file}")
-    attach(repo, "HEAD", text, takes.paths[0], settings)
-    if len(takes.paths) > 1:
-        ui.warn(f"{len(takes.paths)} takes were used; the first one's audio is attached to the commit")
-    mark_used(repo, takes.pending)
+    msg_file.unlink(missing_ok=True)
+    if _head(repo) == before:  # --dry-run, or a commit that was not made for another reason
+        ui.warn("git commit made no commit; no voice note attached")
+        if takes.claim is not None:
+            release(repo, takes.claim)
+        return
+    recording = recording_for(takes.paths, takes.claim.dir if takes.claim is not None else work)
+    try:
+        attach(repo, "HEAD", text, recording, settings)
+    finally:
+        if recording not in takes.paths:
+            recording.unlink(missing_ok=True)
+    if takes.claim is not None:
+        consume(repo, takes.claim)
+
+
+def _head(repo: Repo) -> str:
+    proc = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else ""

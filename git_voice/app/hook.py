@@ -1,56 +1,57 @@
-"""The hook protocol: what prepare-commit-msg and post-commit do.
+"""The hook protocol: what prepare-commit-msg, post-commit and post-rewrite do.
 
 :func:`prepare` acts only for a plain ``git commit`` or a template (not
-``-m``/``-F``, merges, squashes, amends, rebases), takes the waiting take from
-``.git/voice/pending`` or offers to record on ``/dev/tty`` (stdin is /dev/null in
-hooks), and fills the message by the convention. Any failure prints one warning and
+``-m``/``-F``, merges, squashes, amends, rebases), claims the waiting takes in
+``.git/voice/pending`` for this ``git commit`` (one take, one commit) or offers to
+record on ``/dev/tty`` (stdin is /dev/null in hooks), and fills the message by the
+convention. Any failure prints one warning, gives the takes back to pending and
 leaves the message file exactly as it was, so the commit goes on; with
 ``voice.hook.strict`` it stops the commit.
 
-:func:`prepare` also leaves the transcript, the take's path and the tree being
-committed in ``.git/voice/hook-note.json``; :func:`attach_left_note` (post-commit)
-stores them as the new commit's voice notes when its tree is that tree, as
-``git voice commit`` does, and warns without failing anything when it cannot.
+The claim keeps the transcript, the recording and the tree being committed;
+:func:`attach_left_note` (post-commit) stores them as the new commit's voice notes
+when its tree is that tree, as ``git voice commit`` does. A claim whose commit is
+never made goes back to pending (``gitops.takes.recover_stale_claims``).
+:func:`rewritten` (post-rewrite) keeps one whole recording on a squashed commit.
 """
 
 from __future__ import annotations
 
-import json
+import os
+import sys
 from pathlib import Path
 
 from .. import config, ui
 from ..compose import msgfile
-from ..config import Settings, load_settings
+from ..config import load_settings
 from ..errors import GitVoiceError
-from ..gitops import changes
+from ..gitops import changes, notes
 from ..gitops.repo import Repo
-from ..gitops.takes import mark_used, pending_takes
+from ..gitops.takes import claim_pending, claims_of, consume, git_process, release
 from ..util import atomic_write, first_line
 from .commit import message_for, staged_request, takes_text
 from .notes import attach
-from .takes import Takes, record_take
+from .takes import Takes, record_take, recording_for
 
 # prepare-commit-msg sources the hook acts on: none (plain commit) and template.
 ACT_ON = ("", "template")
-NOTE_FILE = "hook-note.json"
 
 
-def _offer_to_record(repo: Repo, settings: Settings) -> Takes | None:
-    """Ask on /dev/tty whether to record now; None when there is no terminal or the answer is no.
+def _offer_to_record(repo: Repo, settings) -> Takes | None:
+    """Ask on /dev/tty whether to record now; the take is filed as pending (transcribed while
+    it is recorded, ``voice.record.live``). None when there is no terminal or the answer is no."""
+    from ..audio.terminal import ask_tty
 
-    The take is transcribed as it is recorded (``voice.record.live``).
-    """
-    try:
-        tty = open("/dev/tty", "r+", encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    with tty:
-        tty.write("git voice: record a spoken note for this commit? [y/N] ")
-        tty.flush()
-        answer = tty.readline().strip().lower()
+    answer = ask_tty("git voice: record a spoken note for this commit? [y/N] ")
     if answer not in ("y", "yes"):
         return None
-    return record_take(repo, settings, staged_request(repo, settings), pending=False)
+    return record_take(repo, settings, staged_request(repo, settings), pending=True)
+
+
+def _head(repo: Repo) -> str:
+    """HEAD's commit id, or "" before the first commit."""
+    proc = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
 def fill_message_file(msg_file: Path, source: str) -> str:
@@ -62,54 +63,67 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     if busy:
         return f"left alone ({busy} in progress)"
     settings = load_settings(repo.cwd)
-    pending = pending_takes(repo)
-    takes = Takes(list(pending), list(pending)) if pending else _offer_to_record(repo, settings)
-    if takes is None:
+    info = {"tree": repo.out("write-tree"), "parent": _head(repo), "cwd": str(repo.cwd)}
+    claim = claim_pending(repo, git_process(), **info)
+    recorded = None
+    if claim is None:
+        recorded = _offer_to_record(repo, settings)
+        claim = claim_pending(repo, git_process(), **info) if recorded is not None else None
+    if claim is None:
         return "no take waiting"
-    existing = msg_file.read_bytes().decode("utf-8")
-    text = takes_text(takes, staged_request(repo, settings))
-    message = message_for(repo, settings, text)
-    char = changes.comment_char(repo)
-    if not msgfile.already_filled(existing, message, char):
-        # The temporary goes in git-voice's own folder, not among git's files.
-        atomic_write(msg_file, msgfile.fill(existing, message, char), tmp_dir=repo.voice_tmp())
-    # Used now, so the next commit (or a rebase re-running hooks) does not reuse it.
-    moved = mark_used(repo, pending)
     try:
-        _leave_note(repo, text, (moved or takes.paths)[0])
-    except (OSError, GitVoiceError) as exc:  # the message is filled; only the note is lost
-        ui.warn(f"hook: cannot keep the note for post-commit ({first_line(exc)}); the commit will have no voice note")
+        existing = msg_file.read_bytes().decode("utf-8")
+        heard = recorded.heard if recorded is not None and len(claim.takes) == 1 else None
+        text = takes_text(Takes(list(claim.takes), heard=heard), staged_request(repo, settings))
+        message = message_for(repo, settings, text)
+        claim.info.update(text=text, audio=str(recording_for(claim.takes, claim.dir)))
+        claim.save()
+        char = changes.comment_char(repo)
+        if not msgfile.already_filled(existing, message, char):
+            # The temporary goes in git-voice's own folder, not among git's files.
+            atomic_write(msg_file, msgfile.fill(existing, message, char), tmp_dir=repo.voice_tmp())
+    except BaseException:
+        release(repo, claim)  # the take waits for the next try
+        raise
     return "filled"
 
 
-def _leave_note(repo: Repo, text: str, audio: Path | None) -> None:
-    """What the post-commit hook attaches, with the tree this commit will have (its index's)."""
-    tree = repo.out("write-tree")
-    note = {"tree": tree, "text": text, "audio": str(audio) if audio is not None else None}
-    atomic_write(repo.voice_dir / NOTE_FILE, json.dumps(note))
-
-
 def attach_left_note() -> str:
-    """Store the note :func:`fill_message_file` left as HEAD's voice notes when HEAD has its tree; what happened."""
+    """Store the transcript and recording this ``git commit``'s prepare-commit-msg claimed as
+    HEAD's voice notes; returns what happened. Claims of other commits are not touched."""
     repo = Repo.discover()
-    path = repo.voice_dir / NOTE_FILE
+    outcome = "nothing to attach"
+    for claim in claims_of(repo, git_process()):
+        if not claim.info.get("text"):
+            release(repo, claim)  # the hook never filled the message from it
+            continue
+        try:
+            if repo.out("rev-parse", "HEAD^{tree}") == claim.info.get("tree"):
+                audio = Path(claim.info["audio"]) if claim.info.get("audio") else None
+                attach(repo, "HEAD", claim.info["text"], audio if audio is not None and audio.is_file() else None,
+                       load_settings(repo.cwd))
+                outcome = "attached"
+            else:
+                outcome = "left alone (this commit is not the one the note was made for)"
+        finally:
+            consume(repo, claim)  # the message was made from it: used, whatever happens here
+    return outcome
+
+
+def rewritten(pairs: list[tuple[str, str]]) -> None:
+    """post-rewrite (``OLD NEW`` pairs): one whole recording on each commit that squashed several;
+    on failure one warning (the rewrite is done)."""
     try:
-        note = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return "nothing to attach"
-    finally:
-        path.unlink(missing_ok=True)  # one commit's note, whatever happens next
-    if repo.out("rev-parse", "HEAD^{tree}") != note.get("tree"):
-        return "left alone (this commit is not the one the note was made for)"
-    audio = Path(note["audio"]) if note.get("audio") else None
-    attach(repo, "HEAD", note["text"], audio if audio is not None and audio.is_file() else None, load_settings(repo.cwd))
-    return "attached"
+        notes.keep_one_recording(Repo.discover(), pairs)
+    except BaseException as exc:  # noqa: BLE001 - the rewrite is done; say what is wrong, exit 0
+        ui.warn(f"hook: {first_line(exc)}; a squashed commit's audio note may hold two recordings joined")
 
 
 def prepare(msg_file: Path, source: str) -> None:
     """prepare-commit-msg: fill the message; on any failure warn once and leave it (strict: stop the commit)."""
     try:
-        outcome = fill_message_file(msg_file, source)
+        with ui.native_output_silenced():  # one warning line, never a native library's noise
+            outcome = fill_message_file(msg_file, source)
         if config.env("GIT_VOICE_DEBUG"):
             ui.info(f"hook: {outcome}")
     except BaseException as exc:  # noqa: BLE001 - the commit must go on whatever went wrong
@@ -123,6 +137,22 @@ def prepare(msg_file: Path, source: str) -> None:
         if strict:
             raise GitVoiceError(f"hook: {reason} (voice.hook.strict is set: commit stopped)") from None
         ui.warn(f"hook: {reason}; commit message left as it was")
+        _end_hook_process()
+
+
+def _end_hook_process() -> None:
+    """End a hook process that has said its one line, skipping the interpreter's teardown.
+
+    After a failure under memory pressure, native libraries (libgomp, torch) can fail
+    again while the interpreter shuts down and turn the exit status into 1, which the
+    hook script would report as a second line. The message file is written atomically
+    and nothing else is pending, so there is nothing left to tear down. Only in a process
+    of its own (the installed hook or the pre-commit framework), never inside a caller's.
+    """
+    if config.env("GIT_VOICE_GIT_PID") or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE") is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def post_commit() -> None:

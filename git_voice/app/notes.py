@@ -10,6 +10,7 @@ from .. import ui
 from ..compose.render import render
 from ..compose.wrap import wrap
 from ..config import Settings
+from ..errors import GitError
 from ..gitops import notes
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
@@ -34,10 +35,15 @@ def attach(repo: Repo, rev: str, text: str, audio: Path | None, settings: Settin
 
 def add_note(
     repo: Repo, settings: Settings, rev: str, audio: str | None, record: bool,
-    model: str | None = None, device: str | None = None,
+    model: str | None = None, device: str | None = None, *, force: bool = False,
 ) -> str:
-    """``git voice note add``: transcribe a note about commit ``rev`` against its change and attach it; the text."""
+    """``git voice note add``: transcribe a note about commit ``rev`` against its change and attach it; the text.
+
+    A note ``rev`` already has is replaced only with ``force`` (refused before any recording).
+    """
     commit = repo.rev_parse(rev)
+    if not force and notes.has_voice_note(repo, commit):
+        raise GitError(f"{rev} already has a voice note (git voice show {rev}); --force replaces it")
     takes = choose_audio(repo, settings, audio, record, use_pending=False)
     request = Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
                       candidates=candidates_of(repo, ChangeRef.commit(commit)))

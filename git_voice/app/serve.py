@@ -33,18 +33,14 @@ def listen_address(listen: str | None, configured: str | None) -> client.Address
     return addr
 
 
-def options_for(settings: Settings) -> server.OptionsFor:
-    """How the server builds a request's decode options: as in-process, from ``settings``."""
-
-    def build(terms: list[str], language: str | None):
-        return decode_options(settings, language, codeterms.collect(terms))
-
-    return build
+def request_options(terms: list[str], language: str | None, settings: Settings):
+    """A server request's decode options, built as in-process (``server.OptionsFor``)."""
+    return decode_options(settings, language, codeterms.collect(terms))
 
 
 def serve(
     settings: Settings, listen: str | None, model: str | None, device: str | None,
-    ready: Callable[[client.Address], None] | None = None,
+    ready: Callable[[client.Address], None] | None = None, read_timeout: float = 60.0,
 ) -> None:
     """Load the model, bind the address, call ``ready(address)``, and serve until SIGINT or SIGTERM."""
     addr = listen_address(listen, settings.server)
@@ -54,16 +50,16 @@ def serve(
     everyday_words(PLAIN_ZIPF)  # writes the cached word list the hook's snapping reads
 
     model_thread = server.ModelThread()  # this (the main) thread runs the model
-    transcriber = server.Transcriber(engine, models.resolve(name).key, settings, options_for(settings), model_thread)
+    transcriber = server.Transcriber(engine, models.resolve(name).key, settings, request_options, model_thread)
     engine.warm_up()  # on this thread, which runs every request: the first take pays no one-off costs
-    srv = server.make_server(addr, transcriber)
+    srv = server.make_server(addr, transcriber, read_timeout=read_timeout)
     bound = server.bound_address(srv, addr)
     # Before saying it is ready: a SIGTERM right after the ready line must stop it cleanly.
     # SIGINT (Ctrl-C, kill -INT) too, set here rather than inherited: a shell starts
     # background jobs with SIGINT ignored, and Python then never turns it into
     # KeyboardInterrupt. A request in hand finishes first.
-    stop = lambda *_: model_thread.stop()  # noqa: E731
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # The handler only sets a flag (ModelThread.stop): no lock, so a second signal is harmless.
+    previous = {sig: signal.signal(sig, model_thread.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     http = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     http.start()
     try:
@@ -72,7 +68,8 @@ def serve(
             ready(bound)
         model_thread.run()
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
         srv.shutdown()
         server.cleanup(srv, bound)
+        # Only now: a signal repeated during the shutdown must not kill it before the socket is gone.
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

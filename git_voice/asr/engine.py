@@ -26,6 +26,12 @@ class Biasing(Protocol):
         """The terms as written, best first (Qwen3-ASR's context, Fun-ASR-Nano's keywords)."""
         ...
 
+    @property
+    def strength(self) -> float:
+        """How hard to steer (``voice.biasStrength`` of the caller's repository; 0: terms only).
+        A warm server applies the caller's, not its own."""
+        ...
+
     def logits_processors(self, tokenizer: Any) -> list:
         """Logits processors that bias token-by-token decoding (Whisper), for this tokenizer."""
         ...

@@ -72,19 +72,8 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Aud
 
     p = Path(path)
     name = str(path)
-    if not p.exists():
-        raise AudioError(f"no such audio file: {name}")
-    if p.is_dir():
-        raise AudioError(f"{name} is a directory, not an audio file")
-    if not os.access(p, os.R_OK):
-        raise AudioError(f"cannot read {name}: permission denied")
-    if p.stat().st_size == 0:
-        raise AudioError(f"{name} is empty (0 bytes)")
-    try:
-        handle = sf.SoundFile(str(p))
-    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        detail = str(exc).split(":")[-1].strip() or "unrecognised format"
-        raise AudioError(f"{name} is not a readable audio file ({detail})") from None
+    _check_file(p, name)
+    handle = _open(p, name)
     with handle as f:
         rate, channels, frames = f.samplerate, f.channels, f.frames
         if rate <= 0 or channels <= 0:
@@ -131,6 +120,52 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Aud
     samples = out.result()
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, source=name)
+
+
+def _check_file(p: Path, name: str) -> None:
+    """One clear line for a path that is not a readable regular file with bytes in it."""
+    import stat
+
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise AudioError(f"{name} is a symbolic link to a file that does not exist") from None
+        raise AudioError(f"no such audio file: {name}") from None
+    except OSError as exc:  # ELOOP: a symbolic link loop; ENAMETOOLONG, ...
+        raise AudioError(f"cannot open {name}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise AudioError(f"{name} is a directory, not an audio file")
+    if not stat.S_ISREG(st.st_mode):
+        # A pipe or device has no length to check against the cap and cannot be read twice.
+        raise AudioError(f"{name} is a pipe or device, not an audio file: save the audio to a file first")
+    if not os.access(p, os.R_OK):
+        raise AudioError(f"cannot read {name}: permission denied")
+    if st.st_size == 0:
+        raise AudioError(f"{name} is empty (0 bytes)")
+
+
+def _open(p: Path, name: str):
+    """``soundfile.SoundFile`` on ``p``; the decoders' own chatter (mpg123 prints three lines on
+    a text file named .mp3) never reaches the terminal: the error says what went wrong."""
+    import soundfile as sf
+
+    from ..ui import native_output_silenced
+
+    try:
+        with native_output_silenced():
+            return sf.SoundFile(str(p))
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        detail = str(exc).split(":")[-1].strip()
+        if not detail or "does not exist" in detail or "not a regular file" in detail:
+            detail = "not a format it knows, or not audio at all"
+        raise AudioError(f"{name} is not a readable audio file ({detail})") from None
+
+
+def probe(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> None:
+    """Raise :class:`AudioError` unless ``path`` decodes as audio (``note stage`` checks a take
+    before filing it, so a bad file fails now, not at every later commit)."""
+    load_audio(path, max_seconds=max_seconds)
 
 
 def is_silent(samples: np.ndarray, threshold_dbfs: float = SILENCE_DBFS) -> bool:

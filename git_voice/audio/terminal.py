@@ -176,3 +176,23 @@ class StopSignals:
         for signum, handler in self._saved.items():
             signal.signal(signum, handler)
         self._saved.clear()
+
+
+def ask_tty(question: str) -> str | None:
+    """Ask ``question`` on the controlling terminal (``/dev/tty``: a hook's stdin is
+    /dev/null); the answer, stripped and lower-cased, or None when there is no terminal.
+
+    The terminal is opened unbuffered in binary: in text mode ``"r+"`` is not seekable,
+    Python refuses it (``UnsupportedOperation``, an OSError) and a terminal looked absent.
+    """
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return None
+    with open(fd, "r+b", buffering=0) as tty:
+        try:
+            tty.write(question.encode("utf-8"))
+            answer = tty.readline()
+        except OSError:
+            return None
+    return answer.decode("utf-8", "replace").strip().lower()

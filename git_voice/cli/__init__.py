@@ -67,6 +67,10 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every GitVoiceError becomes one line and exit status 2."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:  # bare `git voice`: the overview, as `git voice --help` gives it, not an error
+        click.echo(cli.get_help(click.Context(cli, info_name="git voice")))
+        sys.exit(0)
     try:
         rv = cli.main(args=argv, prog_name="git voice", standalone_mode=False)
     except click.exceptions.Abort:

@@ -61,6 +61,17 @@ def run(msg_file, source, sha) -> None:
     prepare(msg_file, source or "")
 
 
+@hook.command("rewritten", hidden=True)
+@click.argument("kind", required=False, default="")
+def rewritten(kind) -> None:
+    """post-rewrite KIND, ``OLD NEW`` lines on stdin: keep one whole recording on each commit that squashed several."""
+    import sys
+
+    from ..app.hook import rewritten as run
+
+    run([tuple(ln.split()[:2]) for ln in sys.stdin.read().splitlines() if len(ln.split()) >= 2])
+
+
 @hook.command("attach", hidden=True)
 def attach() -> None:
     """post-commit: store the note the prepare-commit-msg hook left as the commit's voice notes."""

@@ -19,7 +19,8 @@ def note() -> None:
 @options.record
 @options.model
 @options.device
-def add(rev, audio, record, model, device) -> None:
+@click.option("--force", "-f", is_flag=True, help="Replace a voice note REV already has (text and audio).")
+def add(rev, audio, record, model, device, force) -> None:
     """Transcribe a note about REV (default HEAD) and attach text and audio to it."""
     from ..app.notes import add_note
     from ..errors import ConfigError
@@ -27,7 +28,7 @@ def add(rev, audio, record, model, device) -> None:
     if not (audio or record):
         raise ConfigError("give --audio FILE or --record")
     repo, settings = options.repo_and_settings()
-    click.echo(ui.sanitize(add_note(repo, settings, rev, audio, record, model, device)))
+    click.echo(ui.sanitize(add_note(repo, settings, rev, audio, record, model, device, force=force)))
 
 
 @note.command("split")
@@ -63,8 +64,22 @@ def split(rev_range, audio, record, model, device, no_edit) -> None:
 @click.argument("audio", type=click.Path(dir_okay=False, path_type=str))
 def stage_take(audio) -> None:
     """Copy AUDIO into .git/voice/pending: the next commit (or the hook) uses it."""
-    from ..gitops.repo import Repo
-    from ..gitops.takes import stage
+    from ..app.takes import stage_take
 
-    dest = stage(Repo.discover(), audio)
-    ui.info(f"staged {dest.name} for the next commit")
+    repo, settings = options.repo_and_settings()
+    dest = stage_take(repo, settings, audio)
+    ui.info(f"staged {dest.name} for the next commit (git voice note unstage takes it back)")
+
+
+@note.command("unstage")
+@click.argument("take", required=False)
+def unstage_take(take) -> None:
+    """Take the pending takes (or the one named TAKE) off the next commit; they stay in .git/voice/takes."""
+    from ..gitops.repo import Repo
+    from ..gitops.takes import unstage
+
+    moved = unstage(Repo.discover(), take)
+    for path in moved:
+        ui.info(f"unstaged {path.name} (kept in {path.parent})")
+    if not moved:
+        ui.info("no take was pending")

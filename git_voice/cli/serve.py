@@ -13,7 +13,9 @@ from . import options
 @options.model_short
 @options.device_short
 @click.option("--print-address", is_flag=True, help="Print the bound address on stdout once ready.")
-def serve(listen, model, device, print_address) -> None:
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds a client may stay silent before its connection is closed.")
+def serve(listen, model, device, print_address, read_timeout) -> None:
     """Keep a model loaded and answer the OpenAI-style /v1/audio/transcriptions API.
 
     `git voice transcribe`, `commit` and the prepare-commit-msg hook use it when it
@@ -22,4 +24,5 @@ def serve(listen, model, device, print_address) -> None:
     from ..app.serve import serve as run
     from ..config import load_settings
 
-    run(load_settings(), listen, model, device, ready=(lambda addr: click.echo(str(addr))) if print_address else None)
+    run(load_settings(), listen, model, device, ready=(lambda addr: click.echo(str(addr))) if print_address else None,
+        read_timeout=read_timeout)

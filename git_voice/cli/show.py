@@ -12,7 +12,7 @@ from .. import ui
 @click.command()
 @click.argument("rev", default="HEAD")
 @click.option("--play", is_flag=True, help="Play the recorded note.")
-@click.option("--extract", "extract", type=click.Path(dir_okay=False, path_type=str), help="Write the recorded note to FILE.")
+@click.option("--extract", "extract", type=click.Path(dir_okay=False, path_type=str), help="Write the recorded note to FILE ('-': stdout).")
 @click.option("--unsure", is_flag=True, help="Mark the words the model was unsure of (underlined on a terminal, else [word?]).")
 def show(rev, play, extract, unsure) -> None:
     """Print the voice note of REV (default HEAD); --play or --extract its recording."""
@@ -33,7 +33,11 @@ def show(rev, play, extract, unsure) -> None:
     data = notes.get_audio(repo, rev)
     if data is None:
         raise GitError(f"{rev} has a voice note but no recording")
-    if extract:
+    if extract == "-":  # the recording on stdout, as other git commands take "-"
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    elif extract:
         with open(extract, "wb") as fh:
             fh.write(data)
         ui.info(f"wrote {len(data)} bytes to {extract}")

@@ -80,8 +80,9 @@ def scope_from_paths(paths: Sequence[str]) -> str | None:
         name = PurePosixPath(paths[0]).stem
     else:
         return None
-    # commitlint wants a lower-case scope; cz check wants no whitespace in it.
-    name = re.sub(r"[^a-z0-9_.\-/]+", "-", name.lower()).strip("-")
+    # commitlint wants a lower-case scope; cz check wants no whitespace in it. Letters of
+    # any script stay ("fïle", "解析"): only what is neither a letter, digit nor _.-/ goes.
+    name = re.sub(r"[^\w.\-/]+", "-", name.lower()).strip("-")
     return name or None
 
 

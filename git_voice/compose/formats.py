@@ -38,16 +38,18 @@ def subtitles(cues: Sequence[tuple[float, float, str]], fmt: str) -> str:
 
 
 def render(transcripts: Sequence[Transcript], fmt: str) -> str:
+    """``transcripts`` in ``fmt``. Several files in srt or vtt make one document: one header,
+    cues numbered on, each file's cues after the previous files' audio (one timeline)."""
     if fmt == "json":
         data = [t.to_dict() for t in transcripts]
         return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
-    parts: list[str] = []
+    if fmt == "text":
+        parts = [(f"==> {t.source} <==\n" if len(transcripts) > 1 else "") + (t.text + "\n" if t.text else "")
+                 for t in transcripts]
+        return "\n".join(parts)
+    cues: list[tuple[float, float, str]] = []
+    offset = 0.0
     for t in transcripts:
-        if fmt == "text":
-            body = t.text + "\n" if t.text else ""
-        else:
-            body = subtitles(_cues(t), fmt)
-        if len(transcripts) > 1 and fmt == "text":
-            body = f"==> {t.source} <==\n{body}"
-        parts.append(body)
-    return ("\n" if fmt == "text" else "").join(parts)
+        cues += [(offset + a, offset + b, txt) for a, b, txt in _cues(t)]
+        offset += t.duration
+    return subtitles(cues, fmt)

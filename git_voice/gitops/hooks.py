@@ -1,8 +1,9 @@
 """Installing git-voice's hooks without destroying anyone else's.
 
-Two hooks: ``prepare-commit-msg`` fills the message from a spoken take,
+Three hooks: ``prepare-commit-msg`` fills the message from a spoken take,
 ``post-commit`` stores that take's transcript and recording as the new commit's
-voice notes. They go where ``git rev-parse --git-path hooks`` says (core.hooksPath
+voice notes, ``post-rewrite`` keeps one whole recording on a squashed commit (git
+would join two with a blank line). They go where ``git rev-parse --git-path hooks`` says (core.hooksPath
 and worktrees honoured; with core.hooksPath set git ignores ``.git/hooks``). Our
 own scripts carry :data:`MARKER`, so re-installing only refreshes them; a foreign
 hook is moved to ``NAME.legacy`` and our script runs it first.
@@ -21,7 +22,8 @@ from ..resources import data_path
 from .repo import Repo
 
 HOOK = "prepare-commit-msg"
-HOOKS = (HOOK, "post-commit")
+REWRITE_HOOK = "post-rewrite"
+HOOKS = (HOOK, "post-commit", REWRITE_HOOK)
 LEGACY_SUFFIX = ".legacy"
 MARKER = "git-voice-hook: 8d2f5c1e"
 _PLACEHOLDER = "@GIT_VOICE_PYTHON@"
@@ -85,6 +87,24 @@ def install(repo: Repo, python: str | None = None) -> InstallResult:
             result.refreshed = True
         _write_executable(path, script(python, name))
     return result
+
+
+def ensure_rewrite_guard(repo: Repo, python: str | None = None) -> bool:
+    """Put our ``post-rewrite`` hook in place when no hook is there (or ours is); True if it is ours.
+
+    Called wherever the audio ref joins ``notes.rewriteRef``, so squashing commits with
+    recordings never glues two recordings, hooks installed or not. A foreign hook is
+    left alone here (``git voice hook install`` moves it aside and chains it).
+    """
+    directory = hooks_dir(repo)
+    path = directory / REWRITE_HOOK
+    if (path.exists() or path.is_symlink()) and not is_ours(path):
+        return False
+    directory.mkdir(parents=True, exist_ok=True)
+    text = script(python, REWRITE_HOOK)
+    if not path.is_file() or path.read_text("utf-8", "replace") != text:
+        _write_executable(path, text)
+    return True
 
 
 def uninstall(repo: Repo) -> bool:

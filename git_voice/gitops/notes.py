@@ -76,6 +76,30 @@ def get_audio(repo: Repo, rev: str) -> bytes | None:
     return repo.git("cat-file", "blob", proc.stdout.strip(), text=False).stdout
 
 
+def keep_one_recording(repo: Repo, rewritten: list[tuple[str, str]]) -> list[str]:
+    """After amend or rebase (``OLD NEW`` pairs, as post-rewrite reads them): give each NEW
+    the recording of its newest OLD that had one, whole; returns the NEWs rewritten.
+
+    git copies notes of every ``notes.rewriteRef`` ref with one ``notes.rewriteMode``
+    (``concatenate`` by default), and there is no per-ref mode: a squash of two commits
+    with recordings joins the two binary blobs with a blank line, which no decoder
+    reads past the first. Only NEWs made from two or more OLDs with recordings change.
+    """
+    sources: dict[str, list[str]] = {}
+    for old, new in rewritten:
+        blob = audio_blob(repo, old)
+        if blob is not None:
+            sources.setdefault(new, []).append(blob)
+    fixed = []
+    for new, blobs in sources.items():
+        if len(blobs) < 2 or audio_blob(repo, new) == blobs[-1]:
+            continue
+        with _writing(repo):
+            repo.git("notes", f"--ref={AUDIO_REF}", "add", "-f", "-C", blobs[-1], new)
+        fixed.append(new)
+    return fixed
+
+
 def audio_blob(repo: Repo, rev: str) -> str | None:
     """The blob id of the recording noted on ``rev``, or None."""
     commit = repo.rev_parse(rev)
@@ -97,6 +121,11 @@ def get_words(repo: Repo, rev: str) -> str | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
+def has_voice_note(repo: Repo, commit: str) -> bool:
+    """Whether ``commit`` carries a transcript or a recording already."""
+    return get_text(repo, commit) is not None or audio_blob(repo, commit) is not None
+
+
 def has_notes(repo: Repo, ref: str = TEXT_REF) -> bool:
     return repo.git("rev-parse", "--verify", "--quiet", ref, check=False).returncode == 0
 
@@ -105,9 +134,16 @@ def ensure_rewrite_refs(repo: Repo) -> list[str]:
     """Add both voice refs to ``notes.rewriteRef`` (local config) if missing; returns those added.
 
     Without it ``git commit --amend`` and ``git rebase`` drop the notes of rewritten
-    commits (git only copies notes for refs this multi-valued key names).
+    commits (git only copies notes for refs this multi-valued key names). Also puts
+    the ``post-rewrite`` hook in place that keeps a squashed commit's recording whole.
     """
+    from . import hooks
+
     with _writing(repo):  # two git-voice processes at once: one adds, the other sees it added
+        try:
+            hooks.ensure_rewrite_guard(repo)  # before the audio ref can be squashed
+        except OSError:
+            pass  # a hooks folder we cannot write: notes still follow; a squash may join recordings
         proc = repo.git("config", "--get-all", "notes.rewriteRef", check=False)
         present = set(proc.stdout.split()) if proc.returncode == 0 else set()
         added = []

@@ -53,7 +53,9 @@ def run_git(
     With ``check`` a non-zero exit raises :class:`GitError` carrying git's own
     first line of stderr.
     """
-    cmd = ["git", "--no-pager", *args]
+    # core.quotePath=false: paths with non-ASCII letters reach code terms and scopes as
+    # written ("fïle.py"), not in git's octal-quoted form ("f\303\257le.py").
+    cmd = ["git", "--no-pager", "-c", "core.quotePath=false", *args]
     try:
         proc = subprocess.run(
             cmd,
@@ -104,6 +106,15 @@ def config_get_all(prefix: str, cwd: str | os.PathLike[str] | None = None) -> di
         name, _, value = record.partition("\n")
         out.setdefault(name.lower(), []).append(value)
     return out
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` made if missing, user-only (0700) whatever the umask (``mkdir``'s mode is
+    masked by it, and a folder made earlier under a loose umask is tightened); returns it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
 
 
 @dataclass(frozen=True)
@@ -166,15 +177,11 @@ class Repo:
     @cached_property
     def voice_dir(self) -> Path:
         """``.git/voice`` of the main repository (shared by its worktrees), user-only."""
-        d = self.common_dir / "voice"
-        d.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return d
+        return private_dir(self.common_dir / "voice")
 
     def voice_tmp(self) -> Path:
         """``.git/voice/tmp``: git-voice's private scratch folder (user-only), made on first use."""
-        path = self.voice_dir / "tmp"
-        path.mkdir(mode=0o700, exist_ok=True)
-        return path
+        return private_dir(self.voice_dir / "tmp")
 
     def rev_parse(self, rev: str) -> str:
         proc = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}", check=False)

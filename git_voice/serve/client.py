@@ -210,13 +210,17 @@ class RemoteEngine(Engine):
 
     def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> EngineResult:
         """Send the samples; raises :class:`ServerUnavailable` on any failure."""
-        fields = {"model": self.model_name or "bundled", "response_format": "verbose_json"}
+        fields = {"model": self.model_name or "bundled", "response_format": "verbose_json",
+                  # The calling repository's settings: git voice serve decodes with these, not with
+                  # the ones it started with (other servers ignore fields they do not know).
+                  "beam_size": str(options.beam_size)}
         if options.language:
             fields["language"] = options.language
         if options.terms:
             # Terms, not instructions: our server biases toward them as in-process;
             # other servers take them as a prompt (Whisper) or context (Qwen3-ASR).
             fields["prompt"] = ", ".join(options.terms)
+            fields["bias_strength"] = repr(float(options.biasing.strength))
         body, ctype = multipart(fields, wav_float32(samples), "audio.wav")
         timeout = LOCAL_CONNECT_TIMEOUT if self.addr.is_local else REMOTE_CONNECT_TIMEOUT
         status, data = _request(self.addr, "POST", API_PATH, body, {"Content-Type": ctype}, timeout)

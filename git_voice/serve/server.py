@@ -22,10 +22,9 @@ import json
 import os
 import socket
 import socketserver
+import stat
 import tempfile
 import threading
-from email.parser import BytesParser
-from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
@@ -35,42 +34,41 @@ from ..asr.engine import DecodeOptions, Engine
 from ..audio.load import load_audio
 from ..errors import GitVoiceError
 from .client import API_PATH, HEALTH_PATH, Address
+from .forms import BadRequest, parse_form, read_form  # noqa: F401 (parse_form: part of this module's interface)
 
-# Given the terms a request names (its ``prompt``) and its language, the options to decode with.
-OptionsFor = Callable[[list[str], "str | None"], DecodeOptions]
+# Given the terms a request names (its ``prompt``), its language and the settings it
+# decodes with (the caller's beam size and bias strength), the options to decode with.
+OptionsFor = Callable[[list[str], "str | None", Any], DecodeOptions]
 
 # A 30-minute take as float32 WAV is about 115 MB; refuse anything far beyond.
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 DEFAULT_MODEL_NAMES = {"bundled", "default", "whisper-1", ""}
+READ_TIMEOUT = 60.0
 
 
 class ServerError(GitVoiceError):
     """The server cannot start (address in use, bad folder)."""
 
 
-class BadRequest(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+def request_settings(settings: Any, fields: dict[str, str]) -> Any:
+    """The server's settings with the caller's ``beam_size`` and ``bias_strength`` form fields
+    (its repository's voice.beamSize and voice.biasStrength) in place of the server's own."""
+    import dataclasses
+    import math
 
-
-def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | None]:
-    """Fields and the ``file`` part's bytes of a ``multipart/form-data`` body."""
-    if not content_type.lower().startswith("multipart/form-data"):
-        raise BadRequest(415, "expected multipart/form-data")
-    msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
-    if not msg.is_multipart():
-        raise BadRequest(400, "malformed multipart body")
-    fields: dict[str, str] = {}
-    file_bytes = None
-    for part in msg.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
-        if name == "file":
-            file_bytes = payload
-        elif name:
-            fields[str(name)] = payload.decode("utf-8", "replace")
-    return fields, file_bytes
+    changes: dict[str, Any] = {}
+    try:
+        if fields.get("beam_size", "").strip():
+            changes["beam_size"] = int(fields["beam_size"])
+            if not 1 <= changes["beam_size"] <= 32:
+                raise ValueError
+        if fields.get("bias_strength", "").strip():
+            changes["bias_strength"] = float(fields["bias_strength"])
+            if not math.isfinite(changes["bias_strength"]) or changes["bias_strength"] < 0:
+                raise ValueError
+    except ValueError:
+        raise BadRequest(400, "beam_size must be 1 to 32 and bias_strength a finite number >= 0") from None
+    return dataclasses.replace(settings, **changes) if changes else settings
 
 
 class ModelThread:
@@ -87,13 +85,16 @@ class ModelThread:
         import queue
 
         self._jobs: queue.Queue = queue.Queue()
-        self._stop = threading.Event()
+        # A plain flag, not a threading.Event: stop() runs in signal handlers, and a second
+        # signal can run it again inside the first call; Event.set takes a lock the
+        # interrupted call holds, and the server hung until SIGKILL. The loop below polls.
+        self._stopping = False
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(*args)`` on the model thread; its result, or its exception raised here."""
         from concurrent.futures import Future
 
-        if self._stop.is_set():
+        if self._stopping:
             raise RuntimeError("the server is stopping")
         future: Future = Future()
         self._jobs.put((future, fn, args))
@@ -103,7 +104,7 @@ class ModelThread:
         """Do queued work until :meth:`stop`; a KeyboardInterrupt ends it too (and fails the job in hand)."""
         import queue
 
-        while not self._stop.is_set():
+        while not self._stopping:
             try:
                 future, fn, args = self._jobs.get(timeout=0.2)
             except queue.Empty:
@@ -115,8 +116,10 @@ class ModelThread:
                 if not isinstance(exc, Exception):
                     raise
 
-    def stop(self) -> None:
-        self._stop.set()
+    def stop(self, *_signal: object) -> None:
+        """Ask :meth:`run` to return (within its 0.2 s poll); safe in a signal handler, re-entered
+        or not: it only sets a flag."""
+        self._stopping = True
 
 
 class Transcriber:
@@ -139,6 +142,13 @@ class Transcriber:
         # serve`), or, without one, the handler's own thread.
         self.model_thread = model_thread
 
+    def _load(self, path: Path):
+        """16 kHz samples of an uploaded file; over voice.maxSeconds is refused from its header."""
+        try:
+            return load_audio(path, max_seconds=self.settings.max_seconds).samples
+        except GitVoiceError as exc:
+            raise BadRequest(400, str(exc).replace(str(path), "the uploaded file")) from None
+
     def accepts(self, model: str) -> bool:
         if model.strip().lower() in DEFAULT_MODEL_NAMES:
             return self.model_key == models.resolve(None).key
@@ -147,18 +157,20 @@ class Transcriber:
         except GitVoiceError:
             return model == self.engine.name
 
-    def __call__(self, fields: dict[str, str], audio: bytes) -> dict[str, Any]:
+    def __call__(self, fields: dict[str, str], audio: "bytes | Path") -> dict[str, Any]:
+        """Transcribe ``audio`` (the uploaded bytes, or the file they were streamed to)."""
         if not self.accepts(fields.get("model", "")):
             raise BadRequest(400, f"this server runs {self.engine.name}, not {fields.get('model')!r}")
-        with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:
-            tmp.write(audio)
-            tmp.flush()
-            try:
-                samples = load_audio(tmp.name, max_seconds=self.settings.max_seconds).samples
-            except GitVoiceError as exc:
-                raise BadRequest(400, str(exc).replace(tmp.name, "the uploaded file")) from None
+        if isinstance(audio, Path):
+            samples = self._load(audio)
+        else:
+            with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:
+                tmp.write(audio)
+                tmp.flush()
+                samples = self._load(Path(tmp.name))
         hotwords = [t.strip() for t in fields.get("prompt", "").split(",") if t.strip()]
-        options = self.options_for(hotwords, fields.get("language") or self.settings.language)
+        settings = request_settings(self.settings, fields)
+        options = self.options_for(hotwords, fields.get("language") or settings.language, settings)
         with self.lock:
             if self.model_thread is not None:
                 result = self.model_thread.call(self.engine.transcribe, samples, options)
@@ -178,6 +190,9 @@ class Transcriber:
 class Handler(BaseHTTPRequestHandler):
     server_version = "git-voice"
     protocol_version = "HTTP/1.1"
+    # Seconds a connection may stay silent (socketserver sets it on the socket): a client
+    # that connects and stops sending is dropped instead of holding a thread for ever.
+    timeout = READ_TIMEOUT
     transcriber: Transcriber  # set on the subclass made by make_server
     log: Callable[[str], None] = staticmethod(lambda _m: None)
 
@@ -219,18 +234,25 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._error(411 if length < 0 else 413, "a Content-Length up to 256 MiB is required")
             return
-        body = self.rfile.read(length)
+        audio = None
         try:
-            fields, audio = parse_form(self.headers.get("Content-Type", ""), body)
+            fields, audio = read_form(self.rfile, self.headers.get("Content-Type", ""), length)
             if audio is None:
                 raise BadRequest(400, "no 'file' part in the form")
             reply = self.transcriber(fields, audio)
         except BadRequest as exc:
+            self.close_connection = True  # what is left of the body is not read
             self._error(exc.status, str(exc))
+            return
+        except OSError:  # the client went away or stopped sending (the read timeout)
+            self.close_connection = True
             return
         except Exception as exc:  # the model failed: report it, keep serving
             self._error(500, f"{type(exc).__name__}: {exc}")
             return
+        finally:
+            if audio is not None:
+                audio.unlink(missing_ok=True)
         fmt = fields.get("response_format", "json")
         if fmt == "text":
             self._send(200, (reply["text"] + "\n").encode(), "text/plain; charset=utf-8")
@@ -250,10 +272,15 @@ class _TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 
 
 def _claim_socket_path(path: Path) -> None:
-    """Make the user-only folder; remove a stale socket, refuse a live one."""
+    """Make the user-only folder; remove a stale socket, refuse a live one or anything not a socket."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
         return
+    if not stat.S_ISSOCK(mode):
+        # Only a socket a dead server left may be removed: never a user's file.
+        raise ServerError(f"{path} exists and is not a socket; choose another --listen path")
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         probe.connect(str(path))
@@ -271,9 +298,11 @@ def ensure_free(addr: Address) -> None:
         _claim_socket_path(Path(addr.path))
 
 
-def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None) -> socketserver.BaseServer:
-    """Bind ``addr`` (a Unix socket or a local TCP port) and return the server, not yet serving."""
-    handler = type("BoundHandler", (Handler,), {"transcriber": transcriber})
+def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None,
+                read_timeout: float = READ_TIMEOUT) -> socketserver.BaseServer:
+    """Bind ``addr`` (a Unix socket or a local TCP port) and return the server, not yet serving;
+    a connection silent for ``read_timeout`` seconds is closed."""
+    handler = type("BoundHandler", (Handler,), {"transcriber": transcriber, "timeout": read_timeout})
     if log:
         handler.log = staticmethod(log)
     if addr.scheme == "unix":

@@ -9,7 +9,7 @@ from git_voice.config import load_settings
 from git_voice.gitops import notes
 from git_voice.gitops.repo import Repo
 
-from ..helpers import git, normalise
+from ..helpers import normalise
 
 SAID = "The loader now reads parse_headers output once and caches it."
 

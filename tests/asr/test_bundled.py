@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from safetensors import safe_open
 
 from git_voice.asr import bundled

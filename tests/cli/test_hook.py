@@ -57,9 +57,9 @@ def test_plain_commit_with_pending_take_fills_message(hooked, gv, speech, tmp_pa
 
 
 def test_message_merge_and_amend_commits_are_left_alone(hooked, gv, tmp_path):
-    take = hooked / "take.wav"
+    take = hooked / ".git" / "voice" / "pending" / "take.wav"  # filed by hand: `note stage` checks audio
+    take.parent.mkdir(parents=True, exist_ok=True)
     take.write_bytes(b"not audio at all")  # never read: the hook must not act
-    assert gv("note", "stage", str(take)).code == 0
     stage_change(hooked)
     assert commit(hooked, tmp_path, "-m", "Typed by hand").returncode == 0
     assert git(hooked, "log", "-1", "--format=%B") == "Typed by hand\n\n"
@@ -79,9 +79,9 @@ def test_message_merge_and_amend_commits_are_left_alone(hooked, gv, tmp_path):
 
 
 def test_corrupt_take_warns_and_commit_goes_on_untouched(hooked, gv, tmp_path):
-    bad = hooked / "bad.flac"
+    bad = hooked / ".git" / "voice" / "pending" / "bad.flac"  # a take damaged after it was filed
+    bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(b"fLaC\x00\x00\x00\x22" + os.urandom(200))
-    assert gv("note", "stage", str(bad)).code == 0
     stage_change(hooked)
     proc = commit(hooked, tmp_path, type_line="Written by hand")
     assert proc.returncode == 0, proc.stderr

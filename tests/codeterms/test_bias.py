@@ -7,7 +7,7 @@ import json
 import pytest
 
 from git_voice.codeterms import terms
-from git_voice.codeterms.bias import BASE_BONUS, PrefixTree, TermBiasProcessor, make_processor, surface_texts
+from git_voice.codeterms.bias import BASE_BONUS, PrefixTree, make_processor, surface_texts
 from git_voice.codeterms.candidates import Candidate
 from git_voice.config import Settings
 

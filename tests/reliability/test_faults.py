@@ -25,7 +25,7 @@ import pytest
 import soundfile as sf
 
 from ..cli.notes_audio import NOTE
-from ..helpers import ROOT, git, make_repo
+from ..helpers import git, make_repo
 from .state import snapshot
 
 GV = [sys.executable, "-m", "git_voice"]

@@ -14,6 +14,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
+import soundfile as sf
+
 from git_voice.app.transcribe import candidates_of
 from git_voice.gitops.changes import ChangeRef
 from git_voice.compose.conventions import compose
@@ -89,7 +92,7 @@ def test_worktree_shares_takes_and_hooks_with_the_main_repository(tmp_path, gv, 
     assert gv("hook", "install").code == 0
     assert (repo / ".git" / "hooks" / "prepare-commit-msg").is_file()
     take = tmp_path / "t.flac"
-    take.write_bytes(b"x")
+    sf.write(str(take), np.zeros(1600, np.float32), 16000, format="FLAC")  # stage checks it is audio
     stage(Repo.discover(wt), take)
     assert pending_takes(Repo.discover(repo)) == pending_takes(Repo.discover(wt)) != []
     assert git(wt, "status", "--porcelain", "--ignored") == ""
@@ -122,9 +125,9 @@ def test_core_hooks_path_gets_the_hook_and_git_runs_it(tmp_path, gv, monkeypatch
     assert gv("hook", "install").code == 0
     hook = repo / ".githooks" / "prepare-commit-msg"
     assert hooks.is_ours(hook) and not (repo / ".git" / "hooks" / "prepare-commit-msg").exists()
-    take = tmp_path / "t.wav"
+    take = repo / ".git" / "voice" / "pending" / "t.wav"  # filed by hand: stage refuses what is not audio
+    take.parent.mkdir(parents=True, exist_ok=True)
     take.write_bytes(b"RIFF....WAVEnot really")
-    stage(Repo.discover(repo), take)
     (repo / "x.py").write_text("x = 1\n")
     git(repo, "add", "x.py")
     proc = subprocess.run(["git", "commit", "-q"], cwd=repo, capture_output=True, text=True,

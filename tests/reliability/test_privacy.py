@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 from git_voice.gitops.repo import Repo
 from git_voice.gitops.takes import mark_used, new_take_path, stage
@@ -42,7 +41,10 @@ def test_takes_are_user_only_and_never_in_the_working_tree(repo, tmp_path):
     try:
         r = Repo.discover(repo)
         take = tmp_path / "t.flac"
-        take.write_bytes(b"fLaC fake bytes")
+        import numpy as np
+        import soundfile as sf
+
+        sf.write(str(take), np.zeros(1600, np.float32), 16000, format="FLAC")  # stage checks it is audio
         staged = stage(r, take)
         recorded = new_take_path(r)
         recorded.write_bytes(b"x")
@@ -79,3 +81,19 @@ def test_nothing_leaves_the_machine_without_voice_server(repo, tmp_path, speech,
             assert e["host"].strip("'b") in ("localhost", "127.0.0.1", "::1"), e
         else:
             assert e["family"] == socket.AF_UNIX or any(h in e["address"] for h in ("127.0.0.1", "::1", "localhost")), e
+
+
+def test_every_command_keeps_dot_git_voice_user_only_under_umask_0(repo, speech, tmp_path, bundled_model):
+    """Stage, commit from the pending take, and a one-patch series with umask 0: every folder
+    under .git/voice is 0700 and every file 0600 afterwards."""
+    note = str(speech(NOTE))
+    p = repo / "src" / "module_0.py"
+    p.write_text(p.read_text() + "# changed\n")
+    git(repo, "add", "-A")
+    for args in (("note", "stage", note), ("commit", "--no-edit"), ("format-patch", "-1", "--audio", note, "-o", "out")):
+        proc = subprocess.run([sys.executable, "-m", "git_voice", *args], cwd=repo, capture_output=True, text=True,
+                              preexec_fn=lambda: os.umask(0), timeout=600)
+        assert proc.returncode == 0, (args, proc.stderr)
+    loose = [f"{p.relative_to(repo)} {oct(stat.S_IMODE(p.stat().st_mode))}" for p in (repo / ".git" / "voice").rglob("*")
+             if stat.S_IMODE(p.stat().st_mode) != (0o700 if p.is_dir() else 0o600)]
+    assert loose == []

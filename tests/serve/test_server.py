@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from git_voice.app import transcribe as pipeline
-from git_voice.app.serve import options_for
+from git_voice.app.serve import request_options
 from git_voice.asr import models
 from git_voice.serve import client, server
 from git_voice.asr.registry import load_engine
@@ -48,7 +48,7 @@ def no_default_server(short_dir, monkeypatch):
 def running(addr: client.Address, log: list[str] | None = None) -> Iterator[client.Address]:
     """The real server, in a thread of this process (the model loads once per test run)."""
     engine, _ = load_engine(None, "cpu")
-    transcriber = server.Transcriber(engine, models.resolve(None).key, Settings(), options_for(Settings()))
+    transcriber = server.Transcriber(engine, models.resolve(None).key, Settings(), request_options)
     srv = server.make_server(addr, transcriber, log.append if log is not None else None)
     bound = server.bound_address(srv, addr)
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -216,7 +216,7 @@ def test_every_request_runs_on_the_model_thread(bundled_model, speech, short_dir
     """Handlers get a new thread per connection; the model runs on the ModelThread's (serve: the main one)."""
     engine, _ = load_engine(None, "cpu")
     model_thread = server.ModelThread()
-    transcriber = server.Transcriber(engine, models.resolve(None).key, Settings(), options_for(Settings()), model_thread)
+    transcriber = server.Transcriber(engine, models.resolve(None).key, Settings(), request_options, model_thread)
     threads: list[int] = []
     real = engine.transcribe
 
