@@ -53,6 +53,7 @@ from ...types import Segment
 from ...util import first_line
 from ..engine import DecodeOptions, Engine, EngineResult
 from .decoder import LeanDecoder
+from .beam import beam_search
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, greedy
 from .rescoring import reread_decoded
 from ..models import quiet_transformers
@@ -159,11 +160,15 @@ class WhisperEngine(Engine):
         processors = bias.logits_processors(self.processor.tokenizer) if bias is not None else []
         readings = bias.reader() if bias is not None else None
         out = None
+        beams = max(1, options.beam_size)
         if self._fast_path_applies(options):
             with self.torch.inference_mode():
-                out = greedy(self, feats["input_features"], processors, readings)
+                if beams == 1:
+                    out = greedy(self, feats["input_features"], processors, readings)
+                else:
+                    out = beam_search(self, feats["input_features"], processors, readings, beams)
         if out is None:
-            # Beam search, long-form, multilingual, or a window the fast path hands back
+            # A multilingual model, or a window the fast path hands back
             # (temperature fallback, no end of text): transformers' generate, whole.
             if processors:
                 kwargs["logits_processor"] = processors
@@ -187,8 +192,8 @@ class WhisperEngine(Engine):
             yield
 
     def _fast_path_applies(self, options: DecodeOptions) -> bool:
-        """Greedy decoding with an English-only model: the common case of a spoken note, any length."""
-        return self.fast_path and not self.multilingual and max(1, options.beam_size) == 1
+        """An English-only model, greedy or beam search: the common case of a spoken note, any length."""
+        return self.fast_path and not self.multilingual
 
     def _segments(self, out: Any) -> list[Segment]:
         tok = self.processor.tokenizer
