@@ -57,7 +57,7 @@ from .beam import beam_search
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, greedy
 from .rescoring import reread_decoded
 from ..models import quiet_transformers
-from .runtime import apply_compute_type, compute_type_for, speed_up_generate, window_threads
+from .runtime import apply_compute_type, compute_type_for, release_freed_memory, speed_up_generate, window_threads
 from .timestamps import Vocab
 
 SAMPLE_RATE = 16000
@@ -95,6 +95,7 @@ class WhisperEngine(Engine):
         self.fast_path = runtime.fast_path
         self.vocab = Vocab.of(self.model, device)
         speed_up_generate(self.model, self.vocab.suppress_bias)
+        release_freed_memory()
         # Threads per window: torch's count on an idle machine, fewer when other
         # work holds the cores (see runtime.threads_for_window). GIT_VOICE_THREADS=N fixes it.
         self.fixed_threads = runtime.threads

@@ -205,6 +205,22 @@ def apply_compute_type(model: Any, compute_type: str, family: str | None = None)
     return None
 
 
+def release_freed_memory() -> None:
+    """Hand memory freed since loading back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Quantising replaces float32 weights (the encoder's, with ``mixed`` on a CPU
+    without bfloat16 units; every layer's with ``int8``); the allocator keeps
+    what they held unless asked to return it.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def speed_up_generate(model: Any, bias: Any) -> None:
     """Swap ``model.generate``'s suppress-tokens processor for one adding ``bias``, a precomputed mask.
 
