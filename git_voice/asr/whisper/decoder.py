@@ -133,9 +133,15 @@ class LeanDecoder:
     def reorder(self, parents: Any) -> None:
         """Row i of the cache becomes what row ``parents[i]`` held (beams that go on, each from its parent)."""
         n = self.length
+        # Only rows whose beam came from another row are copied (the gather on the
+        # right is a copy, so rows that swap are safe).
+        moved = (parents != self.torch.arange(len(parents), device=parents.device)).nonzero().flatten()
+        if not len(moved):
+            return
+        source = parents[moved]
         for k, v in self._self_kv:
-            k[:, :, :n] = k[parents, :, :n]
-            v[:, :, :n] = v[parents, :, :n]
+            k[moved, :, :n] = k[source, :, :n]
+            v[moved, :, :n] = v[source, :, :n]
 
     def continuations(self, rows: list[list[int]], start: int) -> Any:
         """Final hidden states of several continuations of the cached context at once.

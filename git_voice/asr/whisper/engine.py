@@ -6,17 +6,19 @@ window's text, with temperature fallback when a window's output looks like a
 loop (compression ratio) or is unlikely (average log-probability). Audio over
 30 s goes through transformers' sequential long-form generation with timestamps.
 
-Speed: greedy decoding (the common case) skips ``generate``:
-:func:`.greedy.greedy` runs the encoder once a window and a greedy loop
-over :class:`.decoder.LeanDecoder` (preallocated caches, no
-per-step masks), window after window as ``generate``'s sequential long-form
-does, applying the same logits processors in the same order (the caller's last,
-on full token rows) with a precomputed suppress mask (``generate``'s own
-``SuppressTokensLogitsProcessor`` rebuilds it with ``torch.isin`` every step:
-over a third of a note's time when profiled). When temperature fallback would
-start (compression ratio or average log-probability) or no end of text comes, the
+Speed: decoding skips ``generate``: :func:`.greedy.greedy` runs the encoder
+once a window and a greedy loop over :class:`.decoder.LeanDecoder` (preallocated
+caches, no per-step masks), window after window as ``generate``'s sequential
+long-form does, applying the same logits processors in the same order (the
+caller's last, on full token rows) with a precomputed suppress mask
+(``generate``'s own ``SuppressTokensLogitsProcessor`` rebuilds it with
+``torch.isin`` every step: over a third of a note's time when profiled). Beam
+search (``beam_size`` > 1) runs the same windows through :func:`.beam.beam_search`:
+the beams are rows of one lean decoder cache, reordered after each step, scored
+as ``generate``'s beam search scores them. When temperature fallback would start
+(compression ratio or average log-probability) or no end of text comes, the
 input goes to ``generate`` whole, so the words are always those of ``generate``
-(``GIT_VOICE_FAST_PATH=0`` turns the loop off). Attention runs through
+(``GIT_VOICE_FAST_PATH=0`` turns the loops off). Attention runs through
 PyTorch's SDPA kernel.
 
 Compute types on CPU (``GIT_VOICE_COMPUTE_TYPE``, see :mod:`.runtime`):
@@ -31,11 +33,14 @@ they stay float32 (quantising them too, as ``int8`` does, turns "gold ring" into
 "golden ring" on the 8 kHz telephone recording, as faster-whisper int8 does).
 The encoder computes 1500 frames at once, where a CPU's bfloat16 matrix units
 (AMX, AVX-512 BF16) are fast: it runs in bfloat16 there, as do the
-cross-attention keys and values every step reads; float32 on CPUs without them.
+cross-attention keys and values every step reads. On CPUs without them (AVX2,
+AVX-512 VNNI: :func:`.runtime.cpu_family`) its linear layers run dynamic int8,
+twice float32's speed, and the shared recordings keep their words (the
+encoder's error is not carried from step to step as the decoder's is).
 GPUs run float16 (``asr.device.resolve_device``).
 
-The package: ``engine`` (this class), ``greedy`` (the loop), ``decoder`` (the lean
-decoder step), ``timestamps`` (token rules and segments), ``rescoring`` (re-reading
+The package: ``engine`` (this class), ``greedy`` (the window loop and greedy
+search), ``beam`` (beam search), ``decoder`` (the lean decoder step), ``timestamps`` (token rules and segments), ``rescoring`` (re-reading
 code terms against the audio), ``runtime`` (threads, quantisation, the generate patch).
 """
 
