@@ -15,7 +15,9 @@ cache rows are reordered to follow the beams that go on. The scoring is
 - scores are log-probabilities (``log_softmax`` of the logits) through the same
   processors in the same order: begin-suppress, suppress, the timestamp rules per
   row, then the caller's on the full token rows of every beam;
-- the 2N best continuations of all beams by accumulated log-probability; those
+- the 2N best continuations of all beams by accumulated log-probability (taken
+  as the best 2N of each beam's best 2N: the same set; only the order among
+  exactly equal scores could differ from one selection over all of them); those
   ending in end of text (or reaching the length limit) are candidates for the N
   finished hypotheses, scored by accumulated log-probability over their length
   (length penalty 1), and the N best of the others run on;
@@ -23,7 +25,9 @@ cache rows are reordered to follow the beams that go on. The scoring is
   the worst of N finished hypotheses (``early_stopping=False``'s heuristic);
 - the best finished hypothesis is checked as ``generate`` checks a beam result
   for temperature fallback: compression ratio of its tokens, and the average of
-  each token's log-probability in its parent beam's processed scores.
+  each token's log-probability in its parent beam's processed scores
+  (re-normalised with ``logsumexp``, where generate takes ``log_softmax``: the
+  same to float rounding, and only compared with the -1.0 threshold).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, decode_windows
-from .timestamps import compression_ratio, timestamp_rules
+from .timestamps import compression_ratio, timestamp_rules_rows
 
 if TYPE_CHECKING:
     from .engine import WhisperEngine
@@ -55,8 +59,7 @@ def _process(engine: WhisperEngine, rows: Any, begin: int, logprobs: Any, proces
     if rows.shape[1] == begin and vocab.begin_suppress:
         logprobs[:, list(vocab.begin_suppress)] = -float("inf")
     logprobs = logprobs + vocab.suppress_bias
-    for i in range(rows.shape[0]):
-        timestamp_rules(vocab, rows[i, begin:].tolist(), logprobs[i : i + 1])
+    timestamp_rules_rows(vocab, rows[:, begin:].tolist(), logprobs)
     for proc in processors:
         logprobs = proc(rows, logprobs)
     return logprobs
@@ -89,14 +92,18 @@ def beam_loop(engine: WhisperEngine, encoder_out: Any, prefix: list[int], begin:
     while True:
         logprobs = torch.log_softmax(logits.to(dtype=torch.float32), dim=-1)
         processed = _process(engine, rows, begin, logprobs, processors)
-        token_lps = torch.log_softmax(processed, dim=-1)  # as generate re-normalises for its fallback check
-        total = (processed + run_scores[:, None]).reshape(-1)
-        top_scores, top_idx = torch.topk(total, k=keep)
-        vocab = processed.shape[-1]
-        parents, tokens = top_idx // vocab, top_idx % vocab
+        total = processed + run_scores[:, None]
+        # The best ``keep`` of all beams are among each beam's best ``keep``: two small
+        # selections instead of one over beams x vocabulary (a third of the time).
+        row_scores, row_idx = torch.topk(total, k=keep, dim=-1)
+        top_scores, at = torch.topk(row_scores.reshape(-1), k=keep)
+        parents, tokens = at // keep, row_idx.reshape(-1)[at]
+        # each token's log-probability in its parent's processed scores, re-normalised
+        # as generate does for its fallback check
+        token_lp = processed[parents, tokens] - processed.logsumexp(dim=-1)[parents]
         hits = (tokens == eos) | (cur + 1 >= max_length)
         cand_rows = torch.cat([rows[parents], tokens[:, None]], dim=1)
-        cand_lps = torch.cat([run_lps[parents], token_lps[parents, tokens][:, None]], dim=1)
+        cand_lps = torch.cat([run_lps[parents], token_lp[:, None]], dim=1)
         # the N best that did not finish run on
         running = top_scores + hits.to(torch.float32) * NEG
         nxt = torch.topk(running, k=beams)[1]
