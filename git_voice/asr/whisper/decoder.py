@@ -64,7 +64,6 @@ class LeanDecoder:
 
         ``rows``: how many token rows (beams) the cache holds from here on.
         """
-        torch = self.torch
         self._cross_kv = []
         for layer in self.layers:
             attn = layer.encoder_attn
