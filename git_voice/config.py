@@ -37,6 +37,8 @@ ENVIRONMENT: dict[str, str] = {
     "GIT_VOICE_THREADS": "a fixed number of CPU threads for Whisper (default: the idle CPUs, per window)",
     "GIT_VOICE_COMPUTE_TYPE": "Whisper's compute type on CPU: " + ", ".join(CHOICES["compute_type"]) + " (default auto: mixed)",
     "GIT_VOICE_FAST_PATH": "0 sends every Whisper decode through transformers' generate (default 1: git-voice's own loop)",
+    "ONEDNN_MAX_CPU_ISA": "read, not set: oneDNN's cap on CPU instructions; below AVX-512 BF16 or AMX, Whisper's "
+                          "compute type is chosen as on a CPU without bfloat16 units",
     "GIT_VOICE_DEBUG": "1 shows tracebacks of internal errors and what the hooks did",
     "GIT_VOICE_GIT_PID": "set by the installed hooks, not by users: the git process a hook runs for",
 }

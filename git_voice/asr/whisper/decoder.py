@@ -13,7 +13,14 @@ key/value buffers:
   call (prompt and ``<|startoftranscript|>``) uses SDPA's causal flag.
 
 The result matches transformers' decoder to float rounding
-(``tests/asr/test_whisper_decoder.py`` checks logits and tokens).
+(``tests/asr/whisper/test_decoder.py`` checks logits and tokens).
+
+Beam search (:mod:`.beam`) runs several rows at once: :meth:`LeanDecoder.start`
+with ``rows``, one prompt for all of them (:meth:`LeanDecoder.prefill`), a step of one token
+per row (:meth:`LeanDecoder.step`) and :meth:`LeanDecoder.reorder` to carry each
+row's cache to the beams that continue it. The rows share one copy of the
+cross-attention keys and values: their queries are attended as one row of
+several queries, so the 1500-frame matrices are read once a step, not once a beam.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 
 
 class LeanDecoder:
-    """Whisper's decoder over one row, step by step. Call :meth:`start` per window."""
+    """Whisper's decoder over one row (or ``rows`` beams), step by step. Call :meth:`start` per window."""
 
     def __init__(self, model: Any, cross_dtype: Any = None) -> None:
         import torch
@@ -46,14 +53,17 @@ class LeanDecoder:
         self._self_kv: list[tuple[Any, Any]] = []
         self._cross_kv: list[tuple[Any, Any]] = []
         self.length = 0
+        self.rows = 1
 
     def _split(self, x: Any) -> Any:
         """(batch, n, d) to (batch, heads, n, head_dim)."""
         return x.view(x.shape[0], -1, self.heads, self.head_dim).transpose(1, 2)
 
-    def start(self, encoder_out: Any) -> None:
-        """Project the encoder output for every layer's cross-attention; empty the cache."""
-        torch = self.torch
+    def start(self, encoder_out: Any, rows: int = 1) -> None:
+        """Project the encoder output for every layer's cross-attention; empty the cache.
+
+        ``rows``: how many token rows (beams) the cache holds from here on.
+        """
         self._cross_kv = []
         for layer in self.layers:
             attn = layer.encoder_attn
@@ -62,14 +72,26 @@ class LeanDecoder:
             if self.cross_dtype is not None:
                 k, v = k.to(self.cross_dtype), v.to(self.cross_dtype)
             self._cross_kv.append((k, v))
+        self.reset(rows, encoder_out)
+
+    def reset(self, rows: int = 1, like: Any = None) -> None:
+        """Empty the self-attention cache for ``rows`` rows; the cross-attention keys and values stay.
+
+        ``like``: the encoder output whose dtype and device the cache takes (default: as it is).
+        """
+        torch = self.torch
+        first = self._buffers[0][0] if getattr(self, "_buffers", None) else None
+        like = first if like is None else like
         # The self-attention buffers are made once and reused: a window only writes
         # the positions it reads.
-        first = self._self_kv[0][0] if self._self_kv else None
-        if first is None or first.dtype != encoder_out.dtype or first.device != encoder_out.device:
-            shape = (1, self.heads, self.max_positions, self.head_dim)
-            self._self_kv = [(torch.empty(shape, dtype=encoder_out.dtype, device=encoder_out.device),
-                              torch.empty(shape, dtype=encoder_out.dtype, device=encoder_out.device))
+        if first is None or first.dtype != like.dtype or first.device != like.device or first.shape[0] < rows:
+            shape = (rows, self.heads, self.max_positions, self.head_dim)
+            self._buffers = [(torch.empty(shape, dtype=like.dtype, device=like.device),
+                              torch.empty(shape, dtype=like.dtype, device=like.device))
                              for _ in self.layers]
+        # Views of the first ``rows`` rows: contiguous, so a step writes in place.
+        self._self_kv = [(k[:rows], v[:rows]) for k, v in self._buffers]
+        self.rows = rows
         self.length = 0
 
     def __call__(self, ids: list[int]) -> Any:
@@ -78,9 +100,47 @@ class LeanDecoder:
             raise ValueError("a multi-token call must come first in a window")
         if self.length + len(ids) > self.max_positions:
             raise ValueError(f"decoder context full ({self.length + len(ids)} > {self.max_positions})")
+        if self.rows != 1:
+            raise ValueError("a one-row call on a cache of several rows: use prefill and step")
         h = self._layers(self.torch.tensor([ids], device=self.positions.device), self.length, keep=True)
         self.length += len(ids)
         return self.proj_out(h[:, -1, :])
+
+    def prefill(self, ids: list[int]) -> Any:
+        """Feed one prompt to every row (computed once, copied); the last logits, shape (1, vocab)."""
+        if self.length:
+            raise ValueError("the prompt must come first in a window")
+        rows, self.rows = self.rows, 1
+        self._self_kv, full = [(k[:1], v[:1]) for k, v in self._self_kv], self._self_kv
+        try:
+            scores = self(ids)
+        finally:
+            self._self_kv, self.rows = full, rows
+        for k, v in self._self_kv:
+            k[1:, :, : self.length] = k[:1, :, : self.length]
+            v[1:, :, : self.length] = v[:1, :, : self.length]
+        return scores
+
+    def step(self, tokens: Any) -> Any:
+        """One token per row (``tokens``: a (rows,) long tensor) after the cache; logits (rows, vocab)."""
+        if self.length + 1 > self.max_positions:
+            raise ValueError(f"decoder context full ({self.length + 1} > {self.max_positions})")
+        h = self._layers(tokens.view(self.rows, 1), self.length, keep=True)
+        self.length += 1
+        return self.proj_out(h[:, -1, :])
+
+    def reorder(self, parents: Any) -> None:
+        """Row i of the cache becomes what row ``parents[i]`` held (beams that go on, each from its parent)."""
+        n = self.length
+        # Only rows whose beam came from another row are copied (the gather on the
+        # right is a copy, so rows that swap are safe).
+        moved = (parents != self.torch.arange(len(parents), device=parents.device)).nonzero().flatten()
+        if not len(moved):
+            return
+        source = parents[moved]
+        for k, v in self._self_kv:
+            k[moved, :, :n] = k[source, :, :n]
+            v[moved, :, :n] = v[source, :, :n]
 
     def continuations(self, rows: list[list[int]], start: int) -> Any:
         """Final hidden states of several continuations of the cached context at once.
@@ -136,9 +196,15 @@ class LeanDecoder:
             cross = layer.encoder_attn
             x = layer.encoder_attn_layer_norm(h)
             q = self._split(cross.q_proj(x) * cross.scaling)
-            if batch > 1:
-                kc, vc = kc.expand(batch, -1, -1, -1), vc.expand(batch, -1, -1, -1)
-            a = F.scaled_dot_product_attention(q.to(kc.dtype), kc, vc, scale=1.0).to(h.dtype)
+            if batch > 1 and n == 1:
+                # Beams: one query each against the same keys, so attend them as one
+                # row of ``batch`` queries (no mask: each query's softmax is its own).
+                a = F.scaled_dot_product_attention(q.to(kc.dtype).transpose(0, 2), kc, vc, scale=1.0)
+                a = a.transpose(0, 2).to(h.dtype)
+            else:
+                if batch > 1:
+                    kc, vc = kc.expand(batch, -1, -1, -1), vc.expand(batch, -1, -1, -1)
+                a = F.scaled_dot_product_attention(q.to(kc.dtype), kc, vc, scale=1.0).to(h.dtype)
             h = h + cross.out_proj(a.transpose(1, 2).reshape(batch, n, -1))
 
             x = layer.final_layer_norm(h)

@@ -6,17 +6,19 @@ window's text, with temperature fallback when a window's output looks like a
 loop (compression ratio) or is unlikely (average log-probability). Audio over
 30 s goes through transformers' sequential long-form generation with timestamps.
 
-Speed: greedy decoding (the common case) skips ``generate``:
-:func:`.greedy.greedy` runs the encoder once a window and a greedy loop
-over :class:`.decoder.LeanDecoder` (preallocated caches, no
-per-step masks), window after window as ``generate``'s sequential long-form
-does, applying the same logits processors in the same order (the caller's last,
-on full token rows) with a precomputed suppress mask (``generate``'s own
-``SuppressTokensLogitsProcessor`` rebuilds it with ``torch.isin`` every step:
-over a third of a note's time when profiled). When temperature fallback would
-start (compression ratio or average log-probability) or no end of text comes, the
+Speed: decoding skips ``generate``: :func:`.greedy.greedy` runs the encoder
+once a window and a greedy loop over :class:`.decoder.LeanDecoder` (preallocated
+caches, no per-step masks), window after window as ``generate``'s sequential
+long-form does, applying the same logits processors in the same order (the
+caller's last, on full token rows) with a precomputed suppress mask
+(``generate``'s own ``SuppressTokensLogitsProcessor`` rebuilds it with
+``torch.isin`` every step: over a third of a note's time when profiled). Beam
+search (``beam_size`` > 1) runs the same windows through :func:`.beam.beam_search`:
+the beams are rows of one lean decoder cache, reordered after each step, scored
+as ``generate``'s beam search scores them. When temperature fallback would start
+(compression ratio or average log-probability) or no end of text comes, the
 input goes to ``generate`` whole, so the words are always those of ``generate``
-(``GIT_VOICE_FAST_PATH=0`` turns the loop off). Attention runs through
+(``GIT_VOICE_FAST_PATH=0`` turns the loops off). Attention runs through
 PyTorch's SDPA kernel.
 
 Compute types on CPU (``GIT_VOICE_COMPUTE_TYPE``, see :mod:`.runtime`):
@@ -31,11 +33,14 @@ they stay float32 (quantising them too, as ``int8`` does, turns "gold ring" into
 "golden ring" on the 8 kHz telephone recording, as faster-whisper int8 does).
 The encoder computes 1500 frames at once, where a CPU's bfloat16 matrix units
 (AMX, AVX-512 BF16) are fast: it runs in bfloat16 there, as do the
-cross-attention keys and values every step reads; float32 on CPUs without them.
+cross-attention keys and values every step reads. On CPUs without them (AVX2,
+AVX-512 VNNI: :func:`.runtime.cpu_family`) its linear layers run dynamic int8,
+twice float32's speed, and the shared recordings keep their words (the
+encoder's error is not carried from step to step as the decoder's is).
 GPUs run float16 (``asr.device.resolve_device``).
 
-The package: ``engine`` (this class), ``greedy`` (the loop), ``decoder`` (the lean
-decoder step), ``timestamps`` (token rules and segments), ``rescoring`` (re-reading
+The package: ``engine`` (this class), ``greedy`` (the window loop and greedy
+search), ``beam`` (beam search), ``decoder`` (the lean decoder step), ``timestamps`` (token rules and segments), ``rescoring`` (re-reading
 code terms against the audio), ``runtime`` (threads, quantisation, the generate patch).
 """
 
@@ -53,10 +58,11 @@ from ...types import Segment
 from ...util import first_line
 from ..engine import DecodeOptions, Engine, EngineResult
 from .decoder import LeanDecoder
+from .beam import beam_search
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, greedy
 from .rescoring import reread_decoded
 from ..models import quiet_transformers
-from .runtime import apply_compute_type, compute_type_for, speed_up_generate, window_threads
+from .runtime import apply_compute_type, compute_type_for, release_freed_memory, speed_up_generate, window_threads
 from .timestamps import Vocab
 
 SAMPLE_RATE = 16000
@@ -94,6 +100,7 @@ class WhisperEngine(Engine):
         self.fast_path = runtime.fast_path
         self.vocab = Vocab.of(self.model, device)
         speed_up_generate(self.model, self.vocab.suppress_bias)
+        release_freed_memory()
         # Threads per window: torch's count on an idle machine, fewer when other
         # work holds the cores (see runtime.threads_for_window). GIT_VOICE_THREADS=N fixes it.
         self.fixed_threads = runtime.threads
@@ -159,11 +166,15 @@ class WhisperEngine(Engine):
         processors = bias.logits_processors(self.processor.tokenizer) if bias is not None else []
         readings = bias.reader() if bias is not None else None
         out = None
+        beams = max(1, options.beam_size)
         if self._fast_path_applies(options):
             with self.torch.inference_mode():
-                out = greedy(self, feats["input_features"], processors, readings)
+                if beams == 1:
+                    out = greedy(self, feats["input_features"], processors, readings)
+                else:
+                    out = beam_search(self, feats["input_features"], processors, readings, beams)
         if out is None:
-            # Beam search, long-form, multilingual, or a window the fast path hands back
+            # A multilingual model, or a window the fast path hands back
             # (temperature fallback, no end of text): transformers' generate, whole.
             if processors:
                 kwargs["logits_processor"] = processors
@@ -187,8 +198,8 @@ class WhisperEngine(Engine):
             yield
 
     def _fast_path_applies(self, options: DecodeOptions) -> bool:
-        """Greedy decoding with an English-only model: the common case of a spoken note, any length."""
-        return self.fast_path and not self.multilingual and max(1, options.beam_size) == 1
+        """An English-only model, greedy or beam search: the common case of a spoken note, any length."""
+        return self.fast_path and not self.multilingual
 
     def _segments(self, out: Any) -> list[Segment]:
         tok = self.processor.tokenizer

@@ -23,9 +23,15 @@ LOGPROB_THRESHOLD = -1.0
 
 
 def greedy(engine: WhisperEngine, features: Any, processors: list, readings: Any = None) -> dict | None:
-    """Greedy decoding at temperature 0, window after window, the way ``generate`` does it.
+    """Greedy decoding at temperature 0, window after window: :func:`decode_windows` with :func:`greedy_loop`."""
+    return decode_windows(engine, features, processors, readings, greedy_loop)
 
-    Each 30 s window gets the same decoder input as in ``generate``
+
+def decode_windows(engine: WhisperEngine, features: Any, processors: list, readings: Any, loop: Any) -> dict | None:
+    """Decoding at temperature 0, window after window, the way ``generate`` does it.
+
+    ``loop`` decodes one window (:func:`greedy_loop`, or :func:`.beam.beam_loop`
+    with its beam count bound). Each 30 s window gets the same decoder input as in ``generate``
     (``<|startofprev|>`` and the last 223 tokens of the text so far before all
     but the first; then ``<|startoftranscript|>``), the
     same logits processors in the same order (begin-suppress, suppress,
@@ -67,12 +73,16 @@ def greedy(engine: WhisperEngine, features: Any, processors: list, readings: Any
         limit = min(engine.vocab.max_length + min(half_context, begin), model.config.max_target_positions)
         with window_threads(engine.fixed_threads):
             encoder_out = model.model.encoder(piece).last_hidden_state
-            seq = greedy_loop(engine, encoder_out, prefix, begin, limit, processors)
+            seq = loop(engine, encoder_out, prefix, begin, limit, processors)
         if seq is None:
             return None
         found, advance = window_segments(engine.vocab, seq, seek * TIMESTAMP_SECONDS / 2, frames)
         if readings is not None:
             with window_threads(engine.fixed_threads):
+                if engine.lean.rows != 1:
+                    # beams: re-read over the chosen one alone, fed again in one pass
+                    engine.lean.reset(1)
+                    engine.lean(prefix + seq.tolist())
                 rereads += reread(engine, found, prefix + seq.tolist(), begin, readings)
         segments += found
         seek += advance

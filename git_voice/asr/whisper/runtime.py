@@ -23,18 +23,58 @@ def cpu_has_bf16_matmul() -> bool:
         return False
 
 
+# oneDNN instruction caps (ONEDNN_MAX_CPU_ISA) under which its bfloat16 kernels still run.
+_BF16_ISAS = ("ALL", "DEFAULT", "AVX512_CORE_BF16", "AVX512_CORE_FP16", "AVX512_CORE_AMX", "AVX512_CORE_AMX_FP16",
+              "AVX10_1_512", "AVX10_1_512_AMX", "AVX10_1_512_AMX_FP16", "AVX10_2_512", "AVX10_2_512_AMX_2")
+
+
+def cpu_flags() -> set[str]:
+    """The first CPU's flags from /proc/cpuinfo (empty where there is none: not Linux)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "flags":
+                    return set(value.split())
+    except OSError:
+        pass
+    return set()
+
+
+def cpu_family() -> str:
+    """The CPU family that decides the compute type: ``bf16``, ``avx512_vnni``, ``avx512``, ``avx2`` or ``other``.
+
+    ``bf16``: bfloat16 matrix units (AMX or AVX-512 BF16) that oneDNN may use. The
+    flags of /proc/cpuinfo are capped by what the kernels are allowed: torch's
+    ATen capability (``ATEN_CPU_CAPABILITY``) and oneDNN's ``ONEDNN_MAX_CPU_ISA``,
+    so a CPU told to act as an older one is treated as one (benchmarks/speed.py
+    --isa emulates the families this way).
+    """
+    import torch
+
+    flags = cpu_flags()
+    capability = str(torch.backends.cpu.get_cpu_capability()).upper()
+    if not capability.startswith("AVX512"):
+        return "avx2" if capability.startswith("AVX2") else "other"
+    cap = (config.env("ONEDNN_MAX_CPU_ISA") or "ALL").upper()
+    if flags & {"amx_bf16", "avx512_bf16"} and cap in _BF16_ISAS and cpu_has_bf16_matmul():
+        return "bf16"
+    return "avx512_vnni" if "avx512_vnni" in flags else "avx512"
+
+
 def compute_type_for(device: str, requested: str | None = None) -> str:
     """The compute type to run: one of ``config.COMPUTE_TYPES`` but ``auto``; ``native`` off CPU.
 
     ``requested`` defaults to ``GIT_VOICE_COMPUTE_TYPE`` (:func:`config.runtime`).
     int8 kernels (fbgemm/onednn dynamic quantisation) exist on CPU only; on a GPU
     the half-precision dtype chosen by :func:`resolve_device` is the fast path.
+    ``auto`` is ``mixed`` on every CPU family: what ``mixed`` runs in each part
+    depends on the family (:func:`apply_compute_type`).
     """
     req = config.check_choice("compute_type", requested) if requested else config.runtime().compute_type
     if device != "cpu":
         return "native"
     return "mixed" if req == "auto" else req
-
 
 
 def idle_cpus(samples: int = 5, gap: float = 0.0002) -> int | None:
@@ -129,14 +169,18 @@ def quantize_linear_int8(model: Any) -> Any:
         return torch.ao.quantization.quantize_dynamic(model, spec, inplace=True)
 
 
-def apply_compute_type(model: Any, compute_type: str) -> Any:
+def apply_compute_type(model: Any, compute_type: str, family: str | None = None) -> Any:
     """Quantise or wrap ``model`` in place for ``compute_type``; the cross-attention dtype.
 
     - ``float32``: as loaded.
     - ``int8``: every linear layer dynamic int8 (as CTranslate2's int8).
-    - ``mixed``: the output projection int8; the encoder under bfloat16
-      autocast and the cross-attention keys and values in bfloat16 where the
-      CPU has bfloat16 matrix units; the decoder's layers float32.
+    - ``mixed``: the output projection int8 and the decoder's layers float32
+      everywhere; the encoder by CPU family (``family``, default :func:`cpu_family`):
+      under bfloat16 autocast, with the cross-attention keys and values in
+      bfloat16, where the CPU has bfloat16 matrix units; else its linear layers
+      dynamic int8 (about twice float32's speed with AVX2 or AVX-512 VNNI, and the
+      shared recordings keep their words: the encoder's error does not build up
+      step after step as the decoder's does).
     """
     import torch
 
@@ -144,9 +188,10 @@ def apply_compute_type(model: Any, compute_type: str) -> Any:
         quantize_linear_int8(model)
     elif compute_type == "mixed":
         model.proj_out = quantize_linear_int8(torch.nn.Sequential(model.proj_out))[0]
-        if not cpu_has_bf16_matmul():
-            return None
         encoder = model.model.encoder
+        if (family or cpu_family()) != "bf16":
+            quantize_linear_int8(encoder)
+            return None
         plain = encoder.forward
 
         def forward(*args: Any, **kwargs: Any) -> Any:
@@ -158,6 +203,22 @@ def apply_compute_type(model: Any, compute_type: str) -> Any:
         encoder.forward = forward
         return torch.bfloat16
     return None
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed since loading back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Quantising replaces float32 weights (the encoder's, with ``mixed`` on a CPU
+    without bfloat16 units; every layer's with ``int8``); the allocator keeps
+    what they held unless asked to return it.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def speed_up_generate(model: Any, bias: Any) -> None:

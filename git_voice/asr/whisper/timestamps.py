@@ -63,30 +63,42 @@ class Vocab:
 
 def timestamp_rules(vocab: Vocab, generated: list[int], scores: Any) -> Any:
     """transformers' WhisperTimeStampLogitsProcessor for one row (``generated``: the tokens after the prefix)."""
+    return timestamp_rules_rows(vocab, [generated], scores)
+
+
+def timestamp_rules_rows(vocab: Vocab, rows: list[list[int]], scores: Any) -> Any:
+    """:func:`timestamp_rules` for several rows at once (``scores``: one row each), in place; returns ``scores``.
+
+    The masks are per row; the last rule (no text where the timestamps together
+    are likelier than any text token) runs on all rows in one pass.
+    """
     import torch
 
     ts_begin, neg_inf = vocab.ts_begin, -float("inf")
     scores[:, vocab.no_ts] = neg_inf
-    last_ts = len(generated) >= 1 and generated[-1] >= ts_begin
-    penultimate_ts = len(generated) < 2 or generated[-2] >= ts_begin
-    if last_ts:
-        if penultimate_ts:
-            scores[:, ts_begin:] = neg_inf
-        else:
-            scores[:, : vocab.eos] = neg_inf
-    stamps = [t for t in generated if t >= ts_begin]
-    lowest = ts_begin
-    if stamps:
-        lowest = stamps[-1] if (last_ts and not penultimate_ts) else stamps[-1] + 1
-    if lowest > ts_begin:
-        scores[:, ts_begin:lowest] = neg_inf
-    if not generated:
-        scores[:, :ts_begin] = neg_inf
-        if vocab.max_initial_ts is not None:
-            scores[:, ts_begin + vocab.max_initial_ts + 1 :] = neg_inf
+    for i, generated in enumerate(rows):
+        row = scores[i]
+        last_ts = len(generated) >= 1 and generated[-1] >= ts_begin
+        penultimate_ts = len(generated) < 2 or generated[-2] >= ts_begin
+        if last_ts:
+            if penultimate_ts:
+                row[ts_begin:] = neg_inf
+            else:
+                row[: vocab.eos] = neg_inf
+        stamps = [t for t in generated if t >= ts_begin]
+        lowest = ts_begin
+        if stamps:
+            lowest = stamps[-1] if (last_ts and not penultimate_ts) else stamps[-1] + 1
+        if lowest > ts_begin:
+            row[ts_begin:lowest] = neg_inf
+        if not generated:
+            row[:ts_begin] = neg_inf
+            if vocab.max_initial_ts is not None:
+                row[ts_begin + vocab.max_initial_ts + 1 :] = neg_inf
     logprobs = torch.log_softmax(scores, dim=-1)
-    if logprobs[:, ts_begin:].logsumexp(dim=-1) > logprobs[:, :ts_begin].max(dim=-1).values:
-        scores[:, :ts_begin] = neg_inf
+    stamped = logprobs[:, ts_begin:].logsumexp(dim=-1) > logprobs[:, :ts_begin].max(dim=-1).values
+    if bool(stamped.any()):
+        scores[stamped, :ts_begin] = neg_inf
     return scores
 
 def compression_ratio(vocab: Vocab, tokens: list[int]) -> float:

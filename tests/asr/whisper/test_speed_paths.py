@@ -97,7 +97,7 @@ def test_int8_synthesised_note_same_words_as_float32(int8_engine, bundled_model,
 def test_mixed_layout(mixed_engine):
     import torch
 
-    from git_voice.asr.whisper.runtime import cpu_has_bf16_matmul
+    from git_voice.asr.whisper.runtime import cpu_family
 
     # int8: only the output projection (80 MB a step in float32, a quarter in int8)
     assert not isinstance(mixed_engine.model.proj_out, torch.nn.Linear)
@@ -105,8 +105,51 @@ def test_mixed_layout(mixed_engine):
     assert mixed_engine.lean.proj_out is mixed_engine.model.proj_out  # the fast loop runs the int8 one too
     decoder_linears = [m for m in mixed_engine.model.model.decoder.modules() if isinstance(m, torch.nn.Linear)]
     assert decoder_linears and all(m.weight.dtype == torch.float32 for m in decoder_linears)
-    # bfloat16 where the CPU has the units for it: the encoder's arithmetic, the cross-attention cache
-    assert mixed_engine.lean.cross_dtype == (torch.bfloat16 if cpu_has_bf16_matmul() else None)
+    # bfloat16 where the CPU has the units for it: the encoder's arithmetic, the cross-attention cache;
+    # elsewhere the encoder's linear layers int8
+    bf16 = cpu_family() == "bf16"
+    assert mixed_engine.lean.cross_dtype == (torch.bfloat16 if bf16 else None)
+    encoder_linears = [m for m in mixed_engine.model.model.encoder.modules() if isinstance(m, torch.nn.Linear)]
+    assert bool(encoder_linears) == bf16
+
+
+@pytest.fixture(scope="module")
+def avx2_mixed_engine(bundled_model) -> WhisperEngine:
+    """The default as it runs on a CPU without bfloat16 units (AVX2, AVX-512 VNNI): int8 encoder."""
+    from git_voice.asr.whisper import runtime
+
+    device, dtype = resolve_device("cpu")
+    family = runtime.cpu_family
+    runtime.cpu_family = lambda: "avx2"
+    try:
+        return WhisperEngine(bundled_model, "tiny.en mixed avx2", device, dtype, compute_type="mixed")
+    finally:
+        runtime.cpu_family = family
+
+
+def test_cpu_family_follows_the_instruction_caps():
+    """benchmarks/speed.py --isa emulates CPU families with these caps; the choice follows them."""
+    import subprocess
+    import sys
+
+    code = "from git_voice.asr.whisper.runtime import cpu_family; print(cpu_family())"
+    caps = {"ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"}
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **caps}, capture_output=True, text=True)
+    assert out.stdout.strip() == "avx2", out.stderr
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX512_CORE_VNNI"},
+                         capture_output=True, text=True)
+    assert out.stdout.strip() in ("avx512_vnni", "avx512", "avx2", "other") and out.stdout.strip() != "bf16"
+
+
+@pytest.mark.parametrize("beam", [1, 5])
+@pytest.mark.parametrize("name", ["jfk.flac", "harvard_list72_8k.wav"])
+def test_mixed_without_bfloat16_units_keeps_the_recordings(avx2_mixed_engine, shared_speech, name, beam):
+    import torch
+
+    assert not [m for m in avx2_mixed_engine.model.model.encoder.modules() if isinstance(m, torch.nn.Linear)]
+    samples = load_audio(shared_speech / name).samples
+    text = " ".join(s.text for s in avx2_mixed_engine.transcribe(samples, DecodeOptions(beam_size=beam)).segments)
+    assert normalise(text) == normalise(_reference(shared_speech, name))
 
 
 @pytest.mark.parametrize("name", ["jfk.flac", "harvard_list72_8k.wav"])
@@ -219,3 +262,69 @@ def test_fast_path_applies_logits_processors_to_full_rows(bundled_model, speech)
     assert rows == seen  # same rows, step by step, as generate passes
     sot = engine.model.generation_config.decoder_start_token_id
     assert all(sot in row for row in rows) and [len(r) for r in rows] == list(range(len(rows[0]), len(rows[0]) + len(rows)))
+
+
+# ------------------------------------------------ beam search in the lean loop
+
+
+def _beam_matches_generate(engine, samples, monkeypatch, beams: int = 5):
+    """The loop's segments and generate's with the same beam; asserts the loop decoded them itself."""
+    from git_voice.asr.whisper import engine as whisper_engine
+
+    calls = []
+    beam_search = whisper_engine.beam_search
+    monkeypatch.setattr(whisper_engine, "beam_search", lambda *a: calls.append(beam_search(*a)) or calls[-1])
+    fast = _segments(engine, samples, DecodeOptions(beam_size=beams), True)
+    monkeypatch.undo()
+    assert calls and calls[0] is not None  # not generate behind the loop's back
+    return fast, _segments(engine, samples, DecodeOptions(beam_size=beams), False)
+
+
+def test_beam_search_matches_generate_on_jfk(bundled_model, shared_speech, monkeypatch):
+    engine = _float32(bundled_model)
+    fast, slow = _beam_matches_generate(engine, load_audio(shared_speech / "jfk.flac").samples, monkeypatch)
+    assert fast == slow
+
+
+def test_beam_search_matches_generate_over_several_windows(bundled_model, shared_speech, monkeypatch):
+    engine = _float32(bundled_model)
+    samples = load_audio(shared_speech / "harvard_list72_8k.wav").samples
+    fast, slow = _beam_matches_generate(engine, samples, monkeypatch)
+    assert fast == slow and fast[-1][1] > 30.0
+
+
+def test_beam_search_matches_generate_on_a_synthesised_note(bundled_model, speech, monkeypatch):
+    text = ("The parser now rejects empty headers instead of crashing on them, and the error names the line. "
+            "Cache the user lookup for ten minutes so the dashboard stops hitting the database.")
+    engine = _float32(bundled_model)
+    fast, slow = _beam_matches_generate(engine, load_audio(speech(text)).samples, monkeypatch)
+    assert fast == slow
+
+
+def test_beam_search_default_keeps_the_recordings_word_for_word(mixed_engine, shared_speech):
+    for name in ("jfk.flac", "harvard_list72_8k.wav"):
+        samples = load_audio(shared_speech / name).samples
+        text = " ".join(s.text for s in mixed_engine.transcribe(samples, DecodeOptions(beam_size=5)).segments)
+        assert normalise(text) == normalise(_reference(shared_speech, name))
+
+
+def test_beam_rows_follow_their_parents(bundled_model, shared_speech):
+    """After reorder, row i's cache is its parent's: a step then gives the parent row's logits."""
+    import torch
+
+    engine = _float32(bundled_model)
+    lean = engine.lean
+    feats = engine._features(load_audio(shared_speech / "jfk.flac").samples)["input_features"]
+    with torch.inference_mode():
+        enc = engine.model.model.encoder(feats).last_hidden_state
+        lean.start(enc, rows=3)
+        lean.prefill([engine.vocab.sot])
+        first = lean.step(torch.tensor([50364, 400, 50364]))  # rows differ from here on
+        lean.reorder(torch.tensor([1, 1, 0]))
+        after = lean.step(torch.tensor([7, 7, 7]))
+        lean.start(enc)
+        lean([engine.vocab.sot, 400])
+        alone = lean([7])
+    assert not torch.allclose(first[0], first[1])
+    assert torch.allclose(after[0], alone[0], atol=1e-4) and torch.allclose(after[1], alone[0], atol=1e-4)
+    assert not torch.allclose(after[2], alone[0], atol=1e-4)
