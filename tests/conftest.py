@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,10 @@ os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
 os.environ["GIT_CONFIG_GLOBAL"] = os.devnull
 os.environ["GIT_AUTHOR_DATE"] = os.environ["GIT_COMMITTER_DATE"] = "2026-11-21T12:00:00+00:00"
 os.environ["GIT_EDITOR"] = ":"
+# No test talks to a `git voice serve` that happens to run on this machine (a developer's,
+# or a benchmark's on the shared cache): the default socket is this run's own, where
+# nothing listens. Tests that start a server name its address themselves.
+os.environ["GIT_VOICE_SOCKET"] = str(Path(tempfile.mkdtemp(prefix="git-voice-tests-")) / "serve.sock")
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,7 @@ def test_slices_are_transcribed_during_the_take_and_join_as_afterwards(staged, s
     take = record(Repo.discover(staged), request.settings, require_terminal=False,
                   max_seconds=len(samples) / SAMPLE_RATE + 1.0, listener=live)
     heard = live.finish(take.path)
-    assert waited.is_set() and heard is not None
+    assert waited.is_set() and heard is not None and live.error is None, repr(live.error)
     frames = int(take.seconds * SAMPLE_RATE)
     # Slices were transcribed before the take ended; the last one (the tail) after.
     assert len(live.ready_at) >= 3
@@ -128,7 +128,7 @@ def test_stop_after_silence_setting(repo, value, expected):
 @pytest.mark.parametrize("value", ["soon", "-1", "inf", "nan"])
 def test_stop_after_silence_rejects(repo, value):
     git(repo, "config", "voice.record.stopAfterSilence", value)
-    with pytest.raises(ConfigError, match="voice.record.stopaftersilence must be"):
+    with pytest.raises(ConfigError, match="voice.record.stopAfterSilence must be"):
         load_settings(repo)
 
 
