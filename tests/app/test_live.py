@@ -51,6 +51,12 @@ def test_slices_are_transcribed_during_the_take_and_join_as_afterwards(staged, s
     live = LiveTranscriber(request)
     waited = threading.Event()
     second_pause_over = int(pauses[1][1] * 10)  # the block after the second pause
+    # The recorder loads the VAD on a thread of its own and scores what it missed at the
+    # next block. The gate below holds the next block back, so the model must be there
+    # before it: the real model, loaded now (on a busy machine its first import can take
+    # longer than the fake microphone needs to reach the gate).
+    model = vad.load_model()
+    monkeypatch.setattr(vad, "load_model", lambda: model)
 
     def gate(n: int) -> None:
         # The microphone goes on only once a slice's text is ready (or after a long
