@@ -20,18 +20,22 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config, ui
-from ..compose import msgfile
 from ..config import load_settings
 from ..errors import GitVoiceError
 from ..gitops import changes, notes
 from ..gitops.repo import Repo
 from ..gitops.takes import claim_pending, claims_of, consume, git_process, release
 from ..util import atomic_write, first_line
-from .commit import message_for, staged_request, takes_text
-from .notes import attach
-from .takes import Takes, record_take, recording_for
+
+if TYPE_CHECKING:
+    from .takes import Takes
+
+# Every commit runs the hook, most without a take: what transcribes and composes
+# (numpy, the audio and model layers: a tenth of a second and more to import) is
+# imported only once there is a take.
 
 # prepare-commit-msg sources the hook acts on: none (plain commit) and template.
 ACT_ON = ("", "template")
@@ -41,6 +45,8 @@ def _offer_to_record(repo: Repo, settings) -> Takes | None:
     """Ask on /dev/tty whether to record now; the take is filed as pending (transcribed while
     it is recorded, ``voice.record.live``). None when there is no terminal or the answer is no."""
     from ..audio.terminal import ask_tty
+    from .commit import staged_request
+    from .takes import record_take
 
     answer = ask_tty("git voice: record a spoken note for this commit? [y/N] ")
     if answer not in ("y", "yes"):
@@ -71,6 +77,10 @@ def fill_message_file(msg_file: Path, source: str) -> str:
         claim = claim_pending(repo, git_process(), **info) if recorded is not None else None
     if claim is None:
         return "no take waiting"
+    from ..compose import msgfile
+    from .commit import message_for, staged_request, takes_text
+    from .takes import Takes, recording_for
+
     try:
         existing = msg_file.read_bytes().decode("utf-8")
         heard = recorded.heard if recorded is not None and len(claim.takes) == 1 else None
@@ -91,6 +101,8 @@ def fill_message_file(msg_file: Path, source: str) -> str:
 def attach_left_note() -> str:
     """Store the transcript and recording this ``git commit``'s prepare-commit-msg claimed as
     HEAD's voice notes; returns what happened. Claims of other commits are not touched."""
+    from .notes import attach
+
     repo = Repo.discover()
     outcome = "nothing to attach"
     for claim in claims_of(repo, git_process()):
