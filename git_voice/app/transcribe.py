@@ -137,14 +137,13 @@ def shifted(segments: Sequence[Segment], offset: float) -> list[Segment]:
 def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcript]:
     """Transcribe decoded audio with one engine load for all of it."""
     term_set = codeterms.collect(request.hotwords, request.candidates)
-    maps = [vad.analyse(a.samples) for a in audios]
-    need_model = any(m.any for m in maps)
-    engine = None
+    # With a warm server, the speech map is loudness alone: the VAD model would import
+    # torch here (seconds, on every hook run) for what the server's model does anyway.
+    engine = _server(request) if any(vad.loudness_map(a.samples).any for a in audios) else None
+    maps = [vad.loudness_map(a.samples) if engine is not None else vad.analyse(a.samples) for a in audios]
     load_seconds = 0.0
-    if need_model:
-        engine = _server(request)
-        if engine is None:
-            engine, load_seconds = _load(request)
+    if engine is None and any(m.any for m in maps):
+        engine, load_seconds = _load(request)
     results: list[Transcript] = []
     for audio, speech in zip(audios, maps):
         t0 = time.perf_counter()

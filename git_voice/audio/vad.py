@@ -133,6 +133,15 @@ def analyse(samples: np.ndarray) -> Speech:
     return Speech(probs, speech_mask(probs), len(samples))
 
 
+def loudness_map(samples: np.ndarray) -> Speech:
+    """A :class:`Speech` map from loudness alone, no model: no speech when every frame is
+    below -50 dBFS, else all of it may be speech (for a caller that sends the audio to a
+    warm server, which skips silence itself, and must not import torch to find it)."""
+    n = -(-len(samples) // WINDOW)
+    loud = not _energy_silent(samples)
+    return Speech(np.full(n, float(loud), np.float32), np.full(n, loud, bool), len(samples))
+
+
 def has_speech(samples: np.ndarray) -> bool:
     """True when Silero VAD hears speech anywhere in ``samples`` (not just sound)."""
     return analyse(samples).any
