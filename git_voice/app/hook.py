@@ -45,12 +45,13 @@ def _offer_to_record(repo: Repo, settings) -> Takes | None:
     """Ask on /dev/tty whether to record now; the take is filed as pending (transcribed while
     it is recorded, ``voice.record.live``). None when there is no terminal or the answer is no."""
     from ..audio.terminal import ask_tty
-    from .commit import staged_request
-    from .takes import record_take
 
     answer = ask_tty("git voice: record a spoken note for this commit? [y/N] ")
     if answer not in ("y", "yes"):
         return None
+    from .commit import staged_request
+    from .takes import record_take
+
     return record_take(repo, settings, staged_request(repo, settings), pending=True)
 
 
