@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..asr import models
-from ..asr.engine import DecodeOptions, Engine
+from ..asr.engine import DecodeOptions, Engine, EngineResult
+from ..audio import vad
 from ..audio.load import load_audio
 from ..errors import GitVoiceError
+from ..types import Segment
 from .client import API_PATH, HEALTH_PATH, Address
 from .forms import BadRequest, parse_form, read_form  # noqa: F401 (parse_form: part of this module's interface)
 
@@ -157,6 +159,18 @@ class Transcriber:
         except GitVoiceError:
             return model == self.engine.name
 
+    def _transcribe(self, samples: Any, options: DecodeOptions) -> EngineResult:
+        """As in-process: the VAD finds the speech (none: no segments), only that is decoded,
+        and segment times count from the upload's start."""
+        speech = vad.analyse(samples)
+        if not speech.any:
+            return EngineResult(segments=[], language=options.language)
+        start, end = speech.bounds()
+        result = self.engine.transcribe(samples[start:end], options)
+        offset = start / vad.SAMPLE_RATE
+        result.segments = [Segment(x.start + offset, x.end + offset, x.text) for x in result.segments]
+        return result
+
     def __call__(self, fields: dict[str, str], audio: "bytes | Path") -> dict[str, Any]:
         """Transcribe ``audio`` (the uploaded bytes, or the file they were streamed to)."""
         if not self.accepts(fields.get("model", "")):
@@ -173,9 +187,9 @@ class Transcriber:
         options = self.options_for(hotwords, fields.get("language") or settings.language, settings)
         with self.lock:
             if self.model_thread is not None:
-                result = self.model_thread.call(self.engine.transcribe, samples, options)
+                result = self.model_thread.call(self._transcribe, samples, options)
             else:
-                result = self.engine.transcribe(samples, options)
+                result = self._transcribe(samples, options)
         return {
             "text": " ".join(s.text for s in result.segments).strip(),
             "language": result.language,
