@@ -15,9 +15,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import stat
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -62,8 +64,17 @@ def pending_takes(repo: Repo) -> list[Path]:
     d = repo.voice_dir / "pending"
     if not d.is_dir():
         return []
-    files = [p for p in d.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+    found = []
+    for p in d.iterdir():
+        if p.suffix.lower() not in AUDIO_SUFFIXES:
+            continue
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue  # claimed by another commit meanwhile
+        if stat.S_ISREG(st.st_mode):
+            found.append((st.st_mtime, p.name, p))
+    return [p for _, _, p in sorted(found)]
 
 
 def stage(repo: Repo, source: str | os.PathLike[str]) -> Path:
@@ -102,9 +113,11 @@ def mark_used(repo: Repo, takes: list[Path]) -> list[Path]:
     used = _dir(repo, "used")
     moved = []
     for take in takes:
-        if take.exists():
+        try:
             os.replace(take, used / take.name)
-            moved.append(used / take.name)
+        except FileNotFoundError:
+            continue  # gone already (another commit settled it)
+        moved.append(used / take.name)
     return moved
 
 
@@ -202,11 +215,18 @@ def claim_pending(repo: Repo, owner: Owner | None, **info) -> Claim | None:
     pending = pending_takes(repo)
     if not pending:
         return None
-    cdir = _dir(repo, CLAIMS) / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    cdir.mkdir(mode=0o700)
-    claim = Claim(cdir, [], dict(info, owner={"pid": owner.pid, "start": owner.start} if owner else None,
-                                 created=time.time()))
-    claim.save()  # before any take moves in: a claim folder always says whose it is
+    root = _dir(repo, CLAIMS)
+    name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    # Built under a hidden name and renamed into place with its claim.json: another
+    # commit's recovery never sees a claim folder that does not yet say whose it is.
+    building = root / f".{name}"
+    building.mkdir(mode=0o700)
+    claim = Claim(building, [], dict(info, owner={"pid": owner.pid, "start": owner.start} if owner else None,
+                                     created=time.time()))
+    claim.save()
+    cdir = root / name
+    os.rename(building, cdir)
+    claim.dir = cdir
     for take in pending:
         try:
             os.rename(take, cdir / take.name)  # atomic: a take lands in one claim only
@@ -226,11 +246,22 @@ def claims(repo: Repo) -> list[Claim]:
     d = repo.voice_dir / CLAIMS
     out = []
     for cdir in sorted(d.iterdir()) if d.is_dir() else []:
+        if cdir.name.startswith("."):
+            continue  # a claim being built (claim_pending), or a left-over of one killed then
         try:
             info = json.loads((cdir / CLAIM_FILE).read_text("utf-8"))
+            takes = sorted(p for p in cdir.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+        except FileNotFoundError:
+            if not cdir.exists():
+                continue  # settled by another commit meanwhile
+            info, takes = {}, []
         except (OSError, ValueError):
-            info = {}
-        takes = sorted(p for p in cdir.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES) if cdir.is_dir() else []
+            info, takes = {}, []
+        if not info:  # unreadable: how old it is is all that is known
+            with contextlib.suppress(OSError):
+                info = {"created": cdir.stat().st_mtime}
+            with contextlib.suppress(OSError):
+                takes = sorted(p for p in cdir.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
         out.append(Claim(cdir, takes, info))
     return out
 
@@ -247,7 +278,7 @@ def release(repo: Repo, claim: Claim) -> None:
     """The commit was not made: its takes go back to pending, as they were."""
     pending = pending_dir(repo)
     for take in claim.takes:
-        if take.exists():
+        with contextlib.suppress(FileNotFoundError):  # another commit settled it meanwhile
             os.replace(take, pending / take.name)
     shutil.rmtree(claim.dir, ignore_errors=True)
 
@@ -261,6 +292,11 @@ def consume(repo: Repo, claim: Claim) -> list[Path]:
 
 def recover_stale_claims(repo: Repo) -> None:
     """Settle claims whose process is gone: used when their commit was made, else pending again."""
+    root = repo.voice_dir / CLAIMS
+    for building in root.glob(".*") if root.is_dir() else []:
+        with contextlib.suppress(OSError):  # killed while building: it holds no take yet
+            if time.time() - building.stat().st_mtime > 600:
+                shutil.rmtree(building)
     for claim in claims(repo):
         if not claim.dir.is_dir():
             continue
