@@ -200,6 +200,27 @@ def split_output_dir(args: Sequence[str]) -> tuple[list[str], str | None]:
     return rest, out
 
 
+def _shows_voice_notes(args: Sequence[str]) -> bool:
+    """Whether the voice notes go below each ``---``: yes unless the arguments choose notes
+    themselves. A bare ``--notes`` (git's default notes ref) shows them as well; a named
+    ``--notes=REF`` or a final ``--no-notes`` is the user's choice, kept as it is."""
+    opts = list(args[: list(args).index("--")]) if "--" in args else list(args)
+    choices = [a for a in opts if a in ("--notes", "--no-notes") or a.startswith("--notes=")]
+    while "--no-notes" in choices:  # git forgets the notes chosen before a --no-notes
+        choices = choices[choices.index("--no-notes") + 1 :] or [""]
+    if choices == [""]:
+        return False
+    return not any(a.startswith("--notes=") for a in choices)
+
+
+def _then(args: Sequence[str], *opts: str) -> list[str]:
+    """``args`` with ``opts`` after the user's own options (so they win, as git reads the
+    last) and before a ``--`` (after which everything is a path)."""
+    args = list(args)
+    at = args.index("--") if "--" in args else len(args)
+    return [*args[:at], *opts, *args[at:]]
+
+
 def _has_opt(args: Sequence[str], *names: str) -> bool:
     return any(a == n or a.startswith(n + "=") for a in args for n in names)
 
@@ -237,18 +258,16 @@ def format_series(
     rest, requested = split_output_dir(args)
     dest = _destination(repo, here, requested)
     explicit_cover = _has_opt(rest, "--cover-letter")
-    extra = []
-    if not _has_opt(rest, "--notes", "--no-notes") and notes.has_notes(repo):
-        extra.append(f"--notes={notes.TEXT_REF}")
+    extra = [f"--notes={notes.TEXT_REF}"] if _shows_voice_notes(rest) and notes.has_notes(repo) else []
     with tempfile.TemporaryDirectory(prefix="format-patch-", dir=repo.voice_tmp()) as tmp:
         out = Path(tmp) / "a"
-        files = _run(here, ["--cover-letter", *extra, *rest], out)
+        files = _run(here, ["--cover-letter", *_then(rest, *extra)], out)
         if not files:
             raise GitError("git format-patch wrote no patches: is the range empty?")
         cover: Path | None = files[0]
         if len(files) == 2 and not explicit_cover and not _has_opt(rest, "--no-cover-letter"):
             out = Path(tmp) / "b"
-            files = _run(here, [*extra, *rest, "--no-cover-letter"], out)
+            files = _run(here, _then(rest, *extra, "--no-cover-letter"), out)
             cover = None
         if _has_opt(rest, "--no-cover-letter"):
             cover = None

@@ -54,3 +54,17 @@ def test_format_patch_stdout_is_an_mbox_that_applies(tmp_path, monkeypatch, gv, 
 def test_format_patch_stdout_with_o_is_refused_before_transcribing(repo, gv):
     r = gv("format-patch", "-3", "--stdout", "-o", "out", "--audio", "missing.wav")
     assert r.code == 2 and "--stdout and -o" in r.err
+
+
+def test_one_patch_with_audio_keeps_the_commits_own_voice_note(repo, gv, speech, bundled_model, tmp_path):
+    """Defect 18 of #16: the walk-through of a one-patch series goes below its ``---`` and
+    the note the commit carries stays there too."""
+    own = "The cache now expires entries after an hour instead of keeping them forever."
+    assert gv("note", "add", "HEAD", "--audio", str(speech(own))).code == 0
+    r = gv("format-patch", "-1", "-o", str(tmp_path / "out"), "--audio", str(speech(NOTE)))
+    assert r.code == 0, r
+    (patch,) = sorted((tmp_path / "out").glob("*.patch"))
+    below = patch.read_text("utf-8").split("\n---\n", 1)[1].split("\ndiff --git", 1)[0]
+    spoken, _, rest = below.partition("Voice note:\n")[2].partition("\n\n")
+    assert wer(NOTE, spoken) < 0.3, below
+    assert wer(own, below.split("Notes (voice):\n", 1)[1].split("\n\n", 1)[0]) < 0.3, below

@@ -90,3 +90,41 @@ def test_failure_leaves_no_files(repo):
     assert not (repo / "bad").exists()
     with pytest.raises(ConfigError):
         patches.split_output_dir(["--stdout", "-3"])
+
+
+@pytest.mark.parametrize("args", [[], ["--notes"], ["--no-notes", "--notes"], ["--stdout"]])
+def test_one_patch_keeps_its_commits_own_voice_note_beside_the_spoken_one(repo, args):
+    """Defect 18 of #16: a one-patch series made with ``--audio`` must keep the note the
+    commit already carries (git's ``Notes (voice):``) next to the new ``Voice note:``; a
+    bare ``--notes`` (git's default notes ref) used to hide it."""
+    r = Repo.discover(repo)
+    notes.set_text(r, "HEAD", "Why this commit exists.\n")
+    args = [a for a in args if a != "--stdout"] + (["-o", "one"] if "--stdout" not in args else [])
+    series = patches.format_series(r, ["-1", *args], subject="x", blurb="x", patch_note="What the series does.\n")
+    assert series.cover_letter is None and len(series.files) == 1
+    below = series.files[0].read_text().split("\n---\n", 1)[1]
+    diff_at = below.index("diff --git")
+    assert 0 <= below.index("Voice note:\n    What the series does.") < diff_at
+    assert 0 <= below.index("Notes (voice):\n    Why this commit exists.") < diff_at
+
+
+def test_notes_the_user_names_or_turns_off_are_kept_as_chosen(repo):
+    r = Repo.discover(repo)
+    notes.set_text(r, "HEAD", "Why this commit exists.\n")
+    for args in (["--no-notes"], ["--notes=refs/notes/commits"], ["--notes", "--no-notes"]):
+        (f,) = patches.format_series(r, ["-1", "-o", "x", *args], subject="x", blurb="x", patch_note="").files
+        assert "Why this commit exists." not in f.read_text(), args
+        f.unlink()
+
+
+def test_paths_after_double_dash_and_no_cover_letter_are_kept(four):
+    """Options git-voice adds go before a ``--`` (after it everything is a path) and after
+    the user's own, except ``--cover-letter``, which the user's ``--no-cover-letter`` beats."""
+    r = Repo.discover(four)
+    notes.set_text(r, "HEAD", "Why this commit exists.\n")
+    series = patches.format_series(r, ["HEAD~3", "--no-cover-letter", "-o", "p", "--", "."], subject="S", blurb="B",
+                                   patch_note="")
+    assert series.cover_letter is None and len(series.files) == 3
+    assert "Why this commit exists." in series.files[-1].read_text()
+    one = patches.format_series(r, ["-1", "-o", "q", "--", "."], subject="S", blurb="B", patch_note="Spoken.\n")
+    assert one.cover_letter is None and "Voice note:\n    Spoken." in one.files[0].read_text()
