@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cpu_header
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
@@ -58,11 +60,9 @@ def commit_seconds(repo: Path, env: dict[str, str], take: Path | None, n: int) -
     """Change a file, stage a take if given, and time ``git commit``."""
     (repo / "file.txt").write_text(f"change {n}\n")
     git(repo, "add", "file.txt", env=env)
-    if take is not None:
-        from git_voice.gitops.repo import Repo
-        from git_voice.gitops.takes import stage
-
-        stage(Repo.discover(repo), take)
+    if take is not None:  # by the version under test (each keeps its takes its own way)
+        subprocess.run([str(BIN / "git-voice"), "note", "stage", str(take)], cwd=repo, env=env, check=True,
+                       capture_output=True)
     t0 = time.perf_counter()
     git(repo, "commit", "-q", "--allow-empty-message", env=env)
     seconds = time.perf_counter() - t0
@@ -80,43 +80,64 @@ def start_server(env: dict[str, str], sock: Path) -> subprocess.Popen:
     return proc
 
 
+def one_round(repo: Path, env: dict[str, str], sock: Path, take: Path, times: dict[str, list[float]], n: int) -> int:
+    """The four commits of a round, timed into ``times``; the last commit number used."""
+    subprocess.run([str(BIN / "git-voice"), "hook", "uninstall"], cwd=repo, env=env, capture_output=True)
+    times["no hook"].append(commit_seconds(repo, env, None, n := n + 1))
+    subprocess.run([str(BIN / "git-voice"), "hook", "install"], cwd=repo, env=env, capture_output=True, check=True)
+    times["no take"].append(commit_seconds(repo, env, None, n := n + 1))
+    times["cold"].append(commit_seconds(repo, env, take, n := n + 1))
+    server = start_server(env, sock)
+    try:
+        times["warm"].append(commit_seconds(repo, env, take, n := n + 1))
+    finally:
+        server.terminate()
+        server.wait()
+    return n
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--against", metavar="CHECKOUT",
+                    help="another checkout of git-voice (e.g. a git worktree of an older commit): its rounds "
+                         "alternate with this one's, in the same run, each in a repository of its own")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gv-hook-", dir="/tmp"))
     sock = work / "serve.sock"
     env = {**os.environ, "GIT_EDITOR": ":", "GIT_VOICE_SOCKET": str(sock), "HF_HUB_OFFLINE": "1",
            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    repo = work / "repo"
-    repo.mkdir()
-    for args_ in (("init", "-q", "-b", "main"), ("config", "user.name", "Bench"),
-                  ("config", "user.email", "bench@example.com"), ("commit", "-q", "--allow-empty", "-m", "root")):
-        git(repo, *args_, env=env)
+    versions = {"this": dict(env, PYTHONPATH=str(ROOT))}
+    if args.against:
+        versions["against"] = dict(env, PYTHONPATH=str(Path(args.against).resolve()))
+    repos = {}
+    for name, venv in versions.items():
+        repo = repos[name] = work / f"repo-{name}"
+        repo.mkdir()
+        for args_ in (("init", "-q", "-b", "main"), ("config", "user.name", "Bench"),
+                      ("config", "user.email", "bench@example.com"), ("commit", "-q", "--allow-empty", "-m", "root")):
+            git(repo, *args_, env=venv)
     os.environ.update({k: env[k] for k in ("GIT_VOICE_SOCKET", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")})
     take = take_15s(work)
-    times: dict[str, list[float]] = {"no hook": [], "no take": [], "cold": [], "warm": []}
+    times = {name: {"no hook": [], "no take": [], "cold": [], "warm": []} for name in versions}
     n = 0
     try:
-        for _ in range(args.rounds):
-            subprocess.run([str(BIN / "git-voice"), "hook", "uninstall"], cwd=repo, env=env, capture_output=True)
-            times["no hook"].append(commit_seconds(repo, env, None, n := n + 1))
-            subprocess.run([str(BIN / "git-voice"), "hook", "install"], cwd=repo, env=env, capture_output=True, check=True)
-            times["no take"].append(commit_seconds(repo, env, None, n := n + 1))
-            times["cold"].append(commit_seconds(repo, env, take, n := n + 1))
-            server = start_server(env, sock)
-            try:
-                times["warm"].append(commit_seconds(repo, env, take, n := n + 1))
-            finally:
-                server.terminate()
-                server.wait()
+        for r in range(args.rounds):
+            order = list(versions) if r % 2 == 0 else list(reversed(versions))
+            for name in order:
+                n = one_round(repos[name], versions[name], sock, take, times[name], n)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    base = statistics.median(times["no hook"])
+    print("\n".join(cpu_header()))
     print(f"15 s take, {args.rounds} rounds, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    for name, ts in times.items():
-        med = statistics.median(ts)
-        print(f"git commit, {name:<8} median {med:6.2f} s   adds {med - base:6.2f} s")
+    for name, by in times.items():
+        if len(times) > 1:
+            print(f"-- {name}: {versions[name]['PYTHONPATH']}")
+        base = statistics.median(by["no hook"])
+        for what, ts in by.items():
+            med = statistics.median(ts)
+            spread = f"{min(ts):.2f}-{max(ts):.2f}"
+            print(f"git commit, {what:<8} median {med:6.2f} s   adds {med - base:6.2f} s   (rounds {spread})")
 
 
 if __name__ == "__main__":

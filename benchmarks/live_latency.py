@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cpu_header
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -136,16 +138,6 @@ def run_one(repo: Path, samples: np.ndarray, settings, request) -> dict:
             "post_text": after.text, "slices": len(live.ready_at)}
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lengths", type=float, nargs="+", default=[15.0, 60.0, 180.0])
@@ -167,7 +159,8 @@ def main() -> None:
         request = Request(settings=settings, candidates=candidates_of(Repo.discover(repo), ChangeRef.staged()),
                           progress=None)
         _, load_s = _load(request)
-        print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; model load (once): {load_s:.2f} s; "
+        print("\n".join(cpu_header()))
+        print(f"model load (once): {load_s:.2f} s; "
               f"GIT_VOICE_THREADS={os.environ.get('GIT_VOICE_THREADS', 'unset')}")
         rows = []
         for r in range(args.rounds):

@@ -34,6 +34,8 @@ import sys
 import time
 from pathlib import Path
 
+from machine import cpu_header
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -46,7 +48,6 @@ NOTES = [
 ]
 ENGINES = ("git-voice float32", "git-voice int8", "git-voice auto", "faster-whisper int8")
 BASELINE = "faster-whisper int8"
-FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16", "amx_bf16", "amx_int8")
 # How each emulated family caps the libraries' instruction sets (one physical CPU).
 ISA_ENV: dict[str, dict[str, str]] = {
     "native": {},
@@ -69,22 +70,6 @@ def corpus() -> list[tuple[str, str]]:
             items.append((str(SHARED_SPEECH / f["file"]), f["text"]))
     items += [(str(synth(t)), t) for t in NOTES]
     return items
-
-
-def cpu_header() -> list[str]:
-    """The CPU model and the flags that decide the compute type, from /proc/cpuinfo."""
-    model, flags = "unknown CPU", set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name" and model == "unknown CPU":
-                model = value.strip()
-            elif key.strip() == "flags" and not flags:
-                flags = set(value.split())
-    except OSError:
-        pass
-    have = " ".join(f"{f}{'+' if f in flags else '-'}" for f in FLAGS)
-    return [f"CPU: {model}, {os.cpu_count()} logical CPUs", f"flags: {have}"]
 
 
 def torch_probe() -> dict:

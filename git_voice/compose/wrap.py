@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from wcwidth import wcswidth, wcwidth
-
 WIDTH = 72
 # A run of wide characters is split into single characters (breakable anywhere);
 # anything else is split at whitespace.
@@ -19,6 +17,10 @@ _NO_LINE_START = set("。，、．！？；：）」』》】〉”’")
 
 def width(text: str) -> int:
     """Columns ``text`` takes on a terminal (control characters count as 0)."""
+    if text.isascii():  # a column each, but controls (wcwidth is imported only for the rest: 17 ms)
+        return sum(" " <= c <= "~" for c in text)
+    from wcwidth import wcswidth, wcwidth
+
     w = wcswidth(text)
     if w >= 0:
         return w
@@ -26,6 +28,10 @@ def width(text: str) -> int:
 
 
 def _is_wide(ch: str) -> bool:
+    if ch.isascii():
+        return False
+    from wcwidth import wcwidth
+
     return wcwidth(ch) == 2
 
 

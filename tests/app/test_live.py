@@ -114,7 +114,7 @@ def test_a_restarted_take_forgets_what_was_heard(staged, speech, bundled_model):
 def test_stop_after_silence(repo, speech, monkeypatch):
     samples, _ = with_pauses(speech, PHRASES[:2])  # about 2 s without speech between the two
     git(repo, "config", "voice.record.stopAfterSilence", "3")
-    vad.load_model()  # torch imported: the recorder's detector is up before the speech ends
+    vad.load_model()  # loaded now: the recorder's detector is up before the speech ends
     monkeypatch.setitem(sys.modules, "sounddevice", FakeSoundDevice(samples, pace=0.1))  # real speed
     take = record(Repo.discover(repo), load_settings(repo), require_terminal=False, max_seconds=60)
     assert take.reason == "silence"

@@ -53,12 +53,33 @@ def test_bounds_trim_the_silence_around_the_speech(speech):
     assert vad.analyse(np.zeros(SAMPLE_RATE, np.float32)).bounds() == (0, 0)
 
 
-def test_loading_the_model_keeps_torch_threads():
-    import torch
+def test_the_detector_imports_no_torch_and_agrees_with_the_torchscript_model(speech):
+    """The ONNX sequence export scores many windows per call; its probabilities must be
+    the TorchScript model's, whole or fed in pieces, and finding speech imports no torch."""
+    import subprocess
+    import sys
 
-    before = torch.get_num_threads()
-    vad.load_model()
-    assert torch.get_num_threads() == before
+    samples, _ = with_pauses(speech)
+    whole = vad.speech_probs(samples)
+    detector = vad.load_model()
+    n = len(samples) // vad.WINDOW * vad.WINDOW
+    pieces = np.concatenate([detector.probs(samples[i : i + 7 * vad.WINDOW]) for i in range(0, n, 7 * vad.WINDOW)])
+    import torch
+    from silero_vad import load_silero_vad
+
+    jit = load_silero_vad()
+    padded = np.zeros(len(whole) * vad.WINDOW, np.float32)
+    padded[: len(samples)] = samples
+    with torch.inference_mode():
+        reference = np.array([float(jit(torch.from_numpy(padded[i * vad.WINDOW : (i + 1) * vad.WINDOW]), SAMPLE_RATE))
+                              for i in range(len(whole))])
+    assert np.abs(whole - reference).max() < 1e-4 and np.abs(pieces - reference[: len(pieces)]).max() < 1e-4
+    assert ((whole >= vad.THRESHOLD) != (reference >= vad.THRESHOLD)).sum() == 0
+    code = ("import sys, numpy as np; from git_voice.audio import vad; "
+            "x = np.sin(np.arange(32000) / 9).astype(np.float32) * 0.3; vad.analyse(x); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
 
 
 def _slices(samples: np.ndarray, slicer: PauseSlicer) -> list:
