@@ -128,7 +128,7 @@ class Bench:
         message = self.run(repo, "git", "log", "-1", "--format=%B")
         head, _, body = message.strip().partition("\n\n")
         committed = self.run(repo, "git", "notes", "--ref=voice", "show", "HEAD")
-        self.run(repo, "git", "voice", "note", "add", "HEAD", "--audio", str(wav))
+        self.run(repo, "git", "voice", "note", "add", "HEAD", "--force", "--audio", str(wav))  # replaces commit's note
         noted = self.run(repo, "git", "notes", "--ref=voice", "show", "HEAD")
         self.run(repo, "git", "reset", "-q", "--soft", "HEAD~1")  # staged again for the next voice
         return {"commit": " ".join((body or head).split()), "note": " ".join(noted.split()),
