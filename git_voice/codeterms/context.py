@@ -8,6 +8,9 @@ that matches a candidate's spoken form:
 - :func:`context_preference`: among terms said alike (``UserStore``,
   ``user_store``, ``user_store.py``), which one the next word or an article
   points to ("the user store class", "a value parser").
+- :func:`predicate_phrase`: whether a verb-initial name ("is detached", ``canRead``)
+  is said of a subject, as English ("when it is detached"), so it is written as words
+  even where the decoder already wrote the name.
 - :func:`plain_phrase`: whether to leave the span as spoken because it reads as
   an everyday noun phrase ("the content type", "the first line") rather than a
   name. A span is English when it is a local or parameter of the change (not
@@ -54,6 +57,18 @@ HEAD_NOUNS = TYPE_WORDS | FUNC_WORDS | FILE_WORDS | frozenset(
 # How far after a span a head noun may come: past a coordinated sibling
 # ("snip left and snip right widths").
 HEAD_REACH = 4
+# Names that open with a verb (``is_detached``, ``canRead``, ``hasServerProps``) are
+# also what a sentence says of its subject: "when it is detached", "the converter can
+# read", "when they has server props" (a decoder's slip for "have").
+PREDICATE_VERBS = frozenset("is are was were has have had can could should would will does did must may might needs".split())
+# After these a verb-initial name is still a name: "checked in canRead", "calls
+# is_valid", "the is_detached check", and a conjunction opening a clause whose
+# subject it is ("when is pod termination requested says so").
+NAME_OPENERS = DETERMINERS | INDEFINITE | frozenset(
+    "in of to from by via with into inside on onto for through at as than calls call called calling named "
+    "renamed rename renames use uses using when if unless while because since until whether once where "
+    "then so but".split()
+)
 _COORDINATORS = frozenset({"and", "or", "nor"})
 _EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
 
@@ -112,6 +127,20 @@ def has_written_sibling(m: Any, written: Sequence[Any]) -> bool:
     (``loadConfig``, ``userConfig``) and does not count."""
     head = pieces(m.term)[0].text.lower()
     return any(o is not m and o.term != m.term and pieces(o.term)[0].text.lower() == head for o in written)
+
+
+def predicate_phrase(run: Sequence[Any], m: Any) -> bool:
+    """True when match ``m`` is a verb-initial name (``is_detached``, ``canRead``) said
+    as a predicate: right after its subject (a pronoun, a noun, another name) rather
+    than after a word that introduces a name (:data:`NAME_OPENERS`) or at the start of
+    the run. "only when it is detached" and "the converter can read" are English;
+    "checked in canRead" and "calls is valid" name the function."""
+    words = pieces(m.term)
+    if len(words) < 2 or words[0].text.lower() not in PREDICATE_VERBS or m.first == 0:
+        return False
+    if head_noun_after(run, m.last):
+        return False
+    return run[m.first - 1].text.lower() not in NAME_OPENERS
 
 
 def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = ()) -> bool:

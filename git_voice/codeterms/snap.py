@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..types import Rewrite
 from .candidates import LOCAL, PATH
-from .context import PLAIN_ZIPF, context_preference, is_everyday_word, plain_phrase  # noqa: F401  (re-exported)
+from .context import PLAIN_ZIPF, context_preference, is_everyday_word, plain_phrase, predicate_phrase  # noqa: F401
 from .spoken import EXTENSION_WORDS, FUNCTION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -342,6 +342,8 @@ def snap(
             term = raw[start:end] if raw[start:end] in snapper.known else m.term
             start, end = _widen_backticks(raw, start, end)
             to = written(term, style)
+            if predicate_phrase(run, m):  # "when it is detached": English, even if decoded as a name
+                to = " ".join(w.text.lower() for w in pieces(term)) if raw[start:end].strip("`") in snapper.known else raw[start:end]
             if raw[start:end] != to:
                 rewrites.append(Rewrite(raw[start:end], to, start, end))
     return apply(raw, rewrites), rewrites
