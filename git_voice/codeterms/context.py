@@ -143,7 +143,7 @@ def predicate_phrase(run: Sequence[Any], m: Any) -> bool:
     return run[m.first - 1].text.lower() not in NAME_OPENERS
 
 
-def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = ()) -> bool:
+def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = (), decoded: bool = False) -> bool:
     """True when match ``m`` reads as an everyday noun phrase and stays as spoken.
 
     That is: a local or parameter of the change (``kind`` "local"), said as a
@@ -155,14 +155,17 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
     ("the async exit stack": English compounds are mostly two words, longer runs
     that spell an identifier rarely happen by chance) and names the change
     defines ("the text model" for a class ``TextModel`` it edits) still snap.
+    With ``decoded`` the decoder already wrote the name (``version_file``,
+    ``VERSION_FILE``): its words may be in any case, and the caller writes it back as
+    the words.
     """
     if kind != "local" or m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:
         return False
     if run[m.first - 1].text.lower() not in DETERMINERS:
         return False
     span = run[m.first : m.last + 1]
-    if not all(w.text.isalpha() and w.text.islower() for w in span):
+    if not all(w.text.isalpha() and (w.text.islower() or decoded) for w in span):
         return False
     if head_noun_after(run, m.last) or has_written_sibling(m, written):
         return False
-    return all(is_everyday_word(w.text) for w in span)
+    return all(is_everyday_word(w.text.lower()) for w in span)

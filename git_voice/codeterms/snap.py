@@ -331,12 +331,16 @@ def snap(
         chosen = choose(snapper.matches(run))
         # Decided in two passes: a span that reads as English on its own is still a
         # name when a sibling term is written next to it ("snip left and snip right").
-        plain = [plain_phrase(run, m, snapper.kinds.get(m.term, "")) for m in chosen]
+        decoded = [raw[run[m.first].start : run[m.last].end] in snapper.known for m in chosen]
+        plain = [plain_phrase(run, m, snapper.kinds.get(m.term, ""), decoded=d) for m, d in zip(chosen, decoded)]
         written_matches = [m for m, p in zip(chosen, plain) if not p]
-        for m, p in zip(chosen, plain):
-            if p and plain_phrase(run, m, snapper.kinds.get(m.term, ""), written_matches):
-                continue
+        for m, p, d in zip(chosen, plain, decoded):
             start, end = run[m.first].start, run[m.last].end
+            if p and plain_phrase(run, m, snapper.kinds.get(m.term, ""), written_matches, decoded=d):
+                if d:  # the decoder wrote the name: back to the words ("the version file")
+                    rewrites.append(Rewrite(raw[start:end], " ".join(w.text.lower() for w in run[m.first : m.last + 1]),
+                                            start, end))
+                continue
             # A span already written as a candidate is that candidate, whatever the
             # ranking among terms said alike ("ValueParser" next to ``value_parser``).
             term = raw[start:end] if raw[start:end] in snapper.known else m.term

@@ -30,3 +30,21 @@ TERMS = ["is_detached", "canRead", "hasServerProps", "isEnabled", "is_cursor_fix
 ])
 def test_verb_initial_names_said_as_predicates_stay_words(said, written):
     assert snap(said, TERMS)[0] == written
+
+
+@pytest.mark.parametrize("said, written", [
+    ("now with a warning naming the VERSION_FILE.", "now with a warning naming the version file."),
+    ("now with a warning naming the version_file.", "now with a warning naming the version file."),
+    ("assign defaults on the user_config", "assign defaults on the user config"),
+    # a head noun or a written sibling makes it a name; so does its own kind (not a local)
+    ("the version file variable", "the version_file variable"),
+    ("the user_config and version_file values", "the user_config and version_file values"),
+])
+def test_a_local_the_decoder_wrote_in_an_everyday_noun_phrase_goes_back_to_words(said, written):
+    kinds = {"version_file": "local", "VERSION_FILE": "local", "user_config": "local"}
+    assert snap(said, list(kinds), kinds=kinds)[0] == written
+
+
+def test_a_name_the_change_defines_stays_written_in_a_noun_phrase():
+    assert snap("naming the version_file now", ["version_file"], kinds={"version_file": "defined"})[0] == \
+        "naming the version_file now"
