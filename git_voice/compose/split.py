@@ -141,7 +141,7 @@ def _keys(commit: CommitInfo) -> _Keys:
 
 
 def _tokens(sentence: str) -> tuple[set[str], set[str]]:
-    """(each word and run of two to four words, squashed; the stems of every word and subword).
+    """(each word and run of two to four words, squashed; the stems of every word, subword and squashed run).
 
     Runs catch a term snapping wrote another way or left as said ("quote-char",
     "max rows"); only runs of four letters or more count.
@@ -154,6 +154,8 @@ def _tokens(sentence: str) -> tuple[set[str], set[str]]:
             if len(joined) >= 4:
                 forms.add(joined)
     stems = {stem(s) for w in found for s in subwords(w) if s not in _STOP}
+    # A subject word said in parts ("quote-char", "quote char" for quotechar) is still that word.
+    stems |= {stem(f) for f in forms if len(f) >= 6}
     return forms, stems
 
 

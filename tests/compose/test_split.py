@@ -113,3 +113,11 @@ def test_match_sentences_exact_then_edited_then_new():
     originals = ["First I fixed the crash.", "Then the rename.", "The test."]
     lines = ["The test.", "First I fixed the crash in load_config.", "Something new entirely."]
     assert match_sentences(lines, originals) == [2, 0, None]
+
+
+def test_a_subject_word_said_in_parts_still_names_its_commit():
+    commits = [CommitInfo("Add pagesize to the exporter"), CommitInfo("Add linebreak to the exporter")]
+    # Speech often writes one written word as two ("line break", "line-break").
+    for said in ("line break", "line-break", "linebreak"):
+        assert labels(f"The exporter gets pagesize. It also gets {said} handling.", commits) == [0, 1]
+    assert labels("The exporter gets pagesize. It also handles a break in the line.", commits) == [0, 0]
