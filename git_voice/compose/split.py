@@ -16,6 +16,10 @@ overview (the cover letter), by
 6. anything else continues the patch spoken about last ("It also ..."); before
    any patch was spoken about, it is the overview.
 
+Then, when an order word naming the first patch ("First, ...", "The first patch
+...") opens the walk through the patches after some sentences that named no patch
+by order, those sentences were the introduction: the overview.
+
 :func:`render` and :func:`parse` turn a split into the text the author edits
 (one sentence a line, a marker line per commit) and back.
 """
@@ -212,11 +216,22 @@ def initial_order(sentence: str, n: int) -> int | None:
 
 def assign(sentences: Sequence[str], commits: Sequence[CommitInfo]) -> list[int]:
     """The commit (index into ``commits``) or :data:`OVERVIEW` of each sentence, in order."""
-    n = len(commits)
     keys = [_keys(c) for c in commits]
-    out: list[int] = []
-    current: int | None = None
-    for sentence in sentences:
+    out = _walk(sentences, keys, 0, [])
+    start = _first_patch_opens(sentences, out, len(commits))
+    if start:
+        # The speaker starts on the patches only here: what came before was the introduction.
+        out = _walk(sentences, keys, start, [OVERVIEW] * start)
+    return out
+
+
+def _walk(sentences: Sequence[str], keys: Sequence[_Keys], begin: int, out: list[int]) -> list[int]:
+    """``out`` (the choices for ``sentences[:begin]``) extended by the rules above, sentence by sentence."""
+    n = len(keys)
+    out = list(out)
+    spoken = [k for k in out if k != OVERVIEW]
+    current: int | None = spoken[-1] if spoken else None
+    for sentence in sentences[begin:]:
         low = sentence.lower().strip()
         scores = _scores(sentence, keys)
         named = _clear_winner(scores, current)
@@ -237,6 +252,21 @@ def assign(sentences: Sequence[str], commits: Sequence[CommitInfo]) -> list[int]
         if choice != OVERVIEW:
             current = choice
     return out
+
+
+def _first_patch_opens(sentences: Sequence[str], out: Sequence[int], n: int) -> int:
+    """The index of the sentence that opens the walk through the patches with an order word
+    naming the first one ("First, ...", "The first patch ...") and is given to it, when the
+    sentences before it named no patch by order; else 0."""
+    for i, sentence in enumerate(sentences):
+        first = explicit_patch(sentence, n)
+        if first is None:
+            first = initial_order(sentence, n)
+        if first == 0 and out[i] == 0:
+            return i
+        if first is not None:
+            return 0
+    return 0
 
 
 def _clear_winner(scores: Sequence[float], current: int | None) -> int | None:

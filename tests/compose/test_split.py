@@ -121,3 +121,14 @@ def test_a_subject_word_said_in_parts_still_names_its_commit():
     for said in ("line break", "line-break", "linebreak"):
         assert labels(f"The exporter gets pagesize. It also gets {said} handling.", commits) == [0, 1]
     assert labels("The exporter gets pagesize. It also handles a break in the line.", commits) == [0, 0]
+
+
+def test_what_comes_before_first_is_the_introduction():
+    # The opening names words of the rename's subject, but "First" starts the patches after it.
+    text = ("Users are now found by their id everywhere. First I fixed the crash in load_config. "
+            "Then I renamed get_user to get_user_by_id.")
+    assert labels(text) == [OVERVIEW, 0, 1]
+    assert labels("Users are now found by their id everywhere. Then I fixed the crash in load_config.") == [1, 0]
+    # An explicit patch before "First" means "First" is not where the patches start.
+    text = "The second patch renames get_user. First, though, load_config stops crashing."
+    assert labels(text) == [1, 0]
