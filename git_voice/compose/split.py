@@ -14,7 +14,8 @@ overview (the cover letter), by
    unless what the sentence names says otherwise;
 5. "then", "next", "after that": the patch after the one spoken about last;
 6. anything else continues the patch spoken about last ("It also ..."); before
-   any patch was spoken about, it is the overview.
+   any patch was spoken about, it is the overview, and so it is once every patch
+   had its say when it points back at nothing ("So old data still loads.").
 
 Then, when an order word naming the first patch ("First, ...", "The first patch
 ...") opens the walk through the patches after some sentences that named no patch
@@ -67,6 +68,11 @@ _OVERVIEW = re.compile(
     r"\b(?:(?:this|the|whole|entire|my)\s+(?:patch\s*)?(?:series|patchset|patch\s+set|set\s+of\s+(?:patches|commits|changes))"
     r"|(?:these|all\s+(?:the\s+)?|both|the\s+(?:two|three|four|five|six))\s*(?:patches|commits)\b"
     r"|together|overall|all\s+in\s+all|in\s+short|to\s+sum\s+up|thanks|thank\s+you|(?:please\s+)?review(?:ers|ing)?\b(?!\s+of))"
+)
+# Words that tie a sentence to the one before: "It also ...", "That way ...", "... as well".
+_POINTS_BACK = re.compile(
+    r"^(?:this|that|these|those|here|the\s+same|which|and|plus|but)\b"
+    r"|\b(?:it|its|it's|they|them|their|he|she|his|her|also|too|instead|as\s+well|there)\b"
 )
 _STOP = frozenset(
     """a an the and or of to in on for with from by at as is are was were be been it its this that these those
@@ -246,8 +252,12 @@ def _walk(sentences: Sequence[str], keys: Sequence[_Keys], begin: int, out: list
             choice = k
         elif _NEXT.search(low):
             choice = 0 if current is None else min(current + 1, n - 1)
+        elif current is None or (len(set(out) - {OVERVIEW}) == n and not _POINTS_BACK.search(low)):
+            # Once every patch had its say, a sentence that names none and points back at
+            # nothing ("So old data still loads.") sums up the series.
+            choice = OVERVIEW
         else:
-            choice = OVERVIEW if current is None else current
+            choice = current
         out.append(choice)
         if choice != OVERVIEW:
             current = choice

@@ -132,3 +132,16 @@ def test_what_comes_before_first_is_the_introduction():
     # An explicit patch before "First" means "First" is not where the patches start.
     text = "The second patch renames get_user. First, though, load_config stops crashing."
     assert labels(text) == [1, 0]
+
+
+def test_once_every_patch_was_spoken_about_a_sentence_pointing_back_at_nothing_sums_up():
+    text = ("First I fixed the crash in load_config. Then I renamed get_user to get_user_by_id. "
+            "The last patch adds the test. So a missing file no longer stops the app.")
+    assert labels(text) == [0, 1, 2, OVERVIEW]
+    # Pointing back ("It", "That way", "as well") continues the last patch.
+    for said in ("It runs in a temporary folder.", "That way nobody breaks the fallback again.",
+                 "Old behaviour is covered as well."):
+        assert labels(text.rsplit(". ", 1)[0] + ". " + said) == [0, 1, 2, 2]
+    # While a patch has not been spoken about, the same sentence continues the last one.
+    text = "First I fixed the crash in load_config. So a missing file no longer stops the app."
+    assert labels(text) == [0, 0]
