@@ -6,7 +6,8 @@ overview (the cover letter), by
 1. an explicit order word naming a patch ("the second patch", "patch three",
    "the last commit"): that patch;
 2. words about the series as a whole ("this series", "these patches", "thanks"):
-   the overview;
+   the overview; a loose one ("together", "overall") not in a sentence that
+   carries on from the patch before ("It also ...", "That way ...");
 3. what the sentence names: each commit's code terms, file names and the words
    of its subject (and of its code terms), matched as words, weighed down when
    several commits share them; a clear winner takes the sentence;
@@ -64,11 +65,17 @@ _NEXT = re.compile(
     r"^(?:(?:and|so|now|okay|ok)[,]?\s+)?(?:then|next|after\s+that|afterwards|following\s+that|on\s+top\s+of\s+that)\b"
     r"|\b(?:the|a)\s+(?:next|following)\s+(?:patch|commit|change|one|step)\b"
 )
-_OVERVIEW = re.compile(
+_SERIES = (
     r"\b(?:(?:this|the|whole|entire|my)\s+(?:patch\s*)?(?:series|patchset|patch\s+set|set\s+of\s+(?:patches|commits|changes))"
     r"|(?:these|all\s+(?:the\s+)?|both|the\s+(?:two|three|four|five|six))\s*(?:patches|commits)\b"
-    r"|together|overall|all\s+in\s+all|in\s+short|to\s+sum\s+up|thanks|thank\s+you|(?:please\s+)?review(?:ers|ing)?\b(?!\s+of))"
+    r"|all\s+in\s+all|in\s+short|to\s+sum\s+up|thanks|thank\s+you)"
 )
+# Words that speak of the series only loosely: "together", "overall", "reviewers".
+_LOOSE = r"\b(?:together|overall|(?:please\s+)?review(?:ers|ing)?\b(?!\s+of))"
+_OVERVIEW = re.compile(f"{_SERIES}|{_LOOSE}")
+_STRONG_SERIES = re.compile(_SERIES)
+# A sentence that carries on from the one before: "It also ...", "That way ...", "They ...".
+_CONTINUES = re.compile(r"^(?:(?:and|so)[,]?\s+)?(?:it|its|it's|they|their|that\s+way|this\s+way|in\s+that\s+case)\b")
 # Words that tie a sentence to the one before: "It also ...", "That way ...", "... as well".
 _POINTS_BACK = re.compile(
     r"^(?:this|that|these|those|here|the\s+same|which|and|plus|but)\b"
@@ -244,7 +251,7 @@ def _walk(sentences: Sequence[str], keys: Sequence[_Keys], begin: int, out: list
         explicit = explicit_patch(sentence, n)
         if explicit is not None:
             choice = explicit
-        elif _OVERVIEW.search(low) and (named is None or scores[named] < 4.0):
+        elif _about_series(low, current) and (named is None or scores[named] < 4.0):
             choice = OVERVIEW
         elif named is not None and (scores[named] >= 2.0 or initial_order(sentence, n) is None):
             choice = named
@@ -262,6 +269,14 @@ def _walk(sentences: Sequence[str], keys: Sequence[_Keys], begin: int, out: list
         if choice != OVERVIEW:
             current = choice
     return out
+
+
+def _about_series(low: str, current: int | None) -> bool:
+    """Does a (lower-cased) sentence speak of the series as a whole? A loose word ("together",
+    "overall") does not make a sentence that carries on from a patch ("It also ...") one."""
+    if _STRONG_SERIES.search(low):
+        return True
+    return bool(_OVERVIEW.search(low)) and (current is None or not _CONTINUES.match(low))
 
 
 def _first_patch_opens(sentences: Sequence[str], out: Sequence[int], n: int) -> int:

@@ -145,3 +145,12 @@ def test_once_every_patch_was_spoken_about_a_sentence_pointing_back_at_nothing_s
     # While a patch has not been spoken about, the same sentence continues the last one.
     text = "First I fixed the crash in load_config. So a missing file no longer stops the app."
     assert labels(text) == [0, 0]
+
+
+def test_a_loose_series_word_does_not_pull_a_continuation_into_the_overview():
+    opening = "First I fixed the crash in load_config. "
+    for said in ("It also keeps the defaults together.", "That way reviewers see a clear error."):
+        assert labels(opening + said) == [0, 0]
+    # Not carrying on from the patch, or speaking of the series outright: the overview.
+    assert labels(opening + "Overall nothing else changes.") == [0, OVERVIEW]
+    assert labels(opening + "It closes this series.") == [0, OVERVIEW]
