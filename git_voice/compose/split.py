@@ -18,9 +18,9 @@ overview (the cover letter), by
    any patch was spoken about, it is the overview, and so it is once every patch
    had its say when it points back at nothing ("So old data still loads.").
 
-Then, when an order word naming the first patch ("First, ...", "The first patch
-...") opens the walk through the patches after some sentences that named no patch
-by order, those sentences were the introduction: the overview.
+Then, when an order word naming the first patch ("First, ...") opens the walk
+through the patches after sentences that named no patch by order, those were the
+introduction: the overview.
 
 :func:`render` and :func:`parse` turn a split into the text the author edits
 (one sentence a line, a marker line per commit) and back.
@@ -72,8 +72,7 @@ _SERIES = (
 )
 # Words that speak of the series only loosely: "together", "overall", "reviewers".
 _LOOSE = r"\b(?:together|overall|(?:please\s+)?review(?:ers|ing)?\b(?!\s+of))"
-_OVERVIEW = re.compile(f"{_SERIES}|{_LOOSE}")
-_STRONG_SERIES = re.compile(_SERIES)
+_OVERVIEW, _STRONG_SERIES = re.compile(f"{_SERIES}|{_LOOSE}"), re.compile(_SERIES)
 # A sentence that carries on from the one before: "It also ...", "That way ...", "They ...".
 _CONTINUES = re.compile(r"^(?:(?:and|so)[,]?\s+)?(?:it|its|it's|they|their|that\s+way|this\s+way|in\s+that\s+case)\b")
 # Words that tie a sentence to the one before: "It also ...", "That way ...", "... as well".
@@ -193,7 +192,6 @@ def _scores(sentence: str, keys: Sequence[_Keys]) -> list[float]:
             for key, weight in hits[i].items():
                 shared = sum(1 for k in keys if key in getattr(k, owners))
                 score += weight / shared
-        # A stem already counted as part of a matched code form adds nothing more.
         out.append(score)
     return out
 
@@ -212,18 +210,17 @@ def explicit_patch(sentence: str, n: int) -> int | None:
     """The patch an explicit phrase names ("the second patch", "patch three", "the last one"), or None."""
     low = sentence.lower()
     m = _STRONG_ORD.search(low) or _STRONG_NUM.search(low)
-    if not m:
-        return None
-    k = _order_word(m.group(1), n)
-    return k if k is not None and 0 <= k < n else None
+    return _patch_of(m.group(1), n) if m else None
 
 
 def initial_order(sentence: str, n: int) -> int | None:
     """The patch a sentence-initial order word points at ("First, ...", "Finally ..."), or None."""
     m = _WEAK_ORD.match(sentence.lower().lstrip())
-    if not m:
-        return None
-    k = _order_word(m.group(1), n)
+    return _patch_of(m.group(1), n) if m else None
+
+
+def _patch_of(word: str, n: int) -> int | None:
+    k = _order_word(word, n)
     return k if k is not None and 0 <= k < n else None
 
 
@@ -231,19 +228,15 @@ def assign(sentences: Sequence[str], commits: Sequence[CommitInfo]) -> list[int]
     """The commit (index into ``commits``) or :data:`OVERVIEW` of each sentence, in order."""
     keys = [_keys(c) for c in commits]
     out = _walk(sentences, keys, 0, [])
+    # Where the speaker starts on the patches, what came before was the introduction.
     start = _first_patch_opens(sentences, out, len(commits))
-    if start:
-        # The speaker starts on the patches only here: what came before was the introduction.
-        out = _walk(sentences, keys, start, [OVERVIEW] * start)
-    return out
+    return _walk(sentences, keys, start, [OVERVIEW] * start) if start else out
 
 
 def _walk(sentences: Sequence[str], keys: Sequence[_Keys], begin: int, out: list[int]) -> list[int]:
     """``out`` (the choices for ``sentences[:begin]``) extended by the rules above, sentence by sentence."""
-    n = len(keys)
-    out = list(out)
-    spoken = [k for k in out if k != OVERVIEW]
-    current: int | None = spoken[-1] if spoken else None
+    n, out = len(keys), list(out)
+    current: int | None = next((k for k in reversed(out) if k != OVERVIEW), None)
     for sentence in sentences[begin:]:
         low = sentence.lower().strip()
         scores = _scores(sentence, keys)
@@ -285,8 +278,7 @@ def _first_patch_opens(sentences: Sequence[str], out: Sequence[int], n: int) -> 
     sentences before it named no patch by order; else 0."""
     for i, sentence in enumerate(sentences):
         first = explicit_patch(sentence, n)
-        if first is None:
-            first = initial_order(sentence, n)
+        first = initial_order(sentence, n) if first is None else first
         if first == 0 and out[i] == 0:
             return i
         if first is not None:
