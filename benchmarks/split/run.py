@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/split/run.py                 # every series, both halves
     .venv/bin/python benchmarks/split/run.py --half dev      # the development half only
     .venv/bin/python benchmarks/split/run.py --only config-crash,flask-json
+    .venv/bin/python benchmarks/split/run.py --half dev --text-only   # the splitter alone, no speech, seconds
 
 For each series of ``series.py`` a temporary repository gets a base commit and the
 series' commits; the walk-through is spoken by hibari (seeded) as one recording;
@@ -17,7 +18,10 @@ part does (rapidfuzz partial ratio over lower-cased words). Reported per half
 (held-out first): sentence accuracy and the share of series whose every sentence
 is right, for the speech path and, as a check on the splitter alone, for the
 reference text given straight to ``compose.split.assign`` with the same commits.
-Results go to ``results.json`` beside this file (or ``--out``).
+Results go to ``results.json`` beside this file (or ``--out``). ``--text-only``
+skips speech (no synthesis, no model): it prints the reference-text figures and each
+missed sentence with its true and chosen part, and writes nothing unless ``--out``
+is given.
 """
 
 from __future__ import annotations
@@ -178,6 +182,34 @@ def one(index: int, series: dict, tmp: Path) -> dict:
     }
 
 
+def one_text(index: int, series: dict, tmp: Path) -> dict:
+    """The reference-text check alone for one series: no speech, no model."""
+    repo = tmp / series["name"]
+    build(repo, series)
+    truth = [label for label, _ in series["say"]]
+    labels = text_only(repo, series)
+    return {
+        "name": series["name"], "project": series["project"], "style": series["style"], "half": half_of(index),
+        "commits": len(series["commits"]), "sentences": len(truth), "text_labels": labels,
+        "text_right": sum(a == b for a, b in zip(labels, truth)), "text_exact": labels == truth,
+        "misses": [{"true": t, "chose": c, "text": reference(s)}
+                   for (t, s), c in zip(series["say"], labels) if t != c],
+    }
+
+
+def text_table(results: list[dict]) -> str:
+    rows = ["| half | series | sentences | reference text: sentence accuracy | series exact |", "|---|---:|---:|---:|---:|"]
+    for half in ("held-out", "dev", "all"):
+        rs = [r for r in results if half == "all" or r["half"] == half]
+        if not rs:
+            continue
+        n = sum(r["sentences"] for r in rs)
+        right = sum(r["text_right"] for r in rs)
+        exact = sum(r["text_exact"] for r in rs)
+        rows.append(f"| {half} | {len(rs)} | {n} | {right / n:.1%} ({right}/{n}) | {exact / len(rs):.1%} ({exact}/{len(rs)}) |")
+    return "\n".join(rows)
+
+
 def table(results: list[dict]) -> str:
     rows = ["| half | series | sentences | sentence accuracy | series split exactly right | reference text: sentence accuracy / exact |",
             "|---|---:|---:|---:|---:|---:|"]
@@ -199,10 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--half", choices=("dev", "held-out", "all"), default="all")
     ap.add_argument("--only", help="comma-separated series names")
-    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--out", type=Path, default=None, help="results file (default results.json; none with --text-only)")
+    ap.add_argument("--text-only", action="store_true", help="the splitter alone on the reference text: no speech, no model")
     args = ap.parse_args(argv)
     chosen = [(i, s) for i, s in enumerate(SERIES)
               if (args.half == "all" or half_of(i) == args.half) and (not args.only or s["name"] in args.only.split(","))]
+    if args.text_only:
+        return main_text(chosen, args.out)
     results = []
     with tempfile.TemporaryDirectory(prefix="split-bench-") as tmp:
         for i, s in chosen:
@@ -213,7 +248,23 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'' if r['exit'] == 0 else ' exit ' + str(r['exit'])} {wrong}", flush=True)
     print(table(results))
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-    args.out.write_text(json.dumps({"table": table(results), "series": results}, indent=1) + "\n")
+    (args.out or HERE / "results.json").write_text(json.dumps({"table": table(results), "series": results}, indent=1) + "\n")
+    return 0
+
+
+def main_text(chosen: list[tuple[int, dict]], out: Path | None) -> int:
+    """``--text-only``: the reference-text figures and each miss (true part → chosen part; 0 is the overview)."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="split-bench-") as tmp:
+        for i, s in chosen:
+            r = one_text(i, s, Path(tmp))
+            results.append(r)
+            print(f"{r['half']:8} {r['name']:24} text {r['text_right']}/{r['sentences']}", flush=True)
+            for m in r["misses"]:
+                print(f"    true {m['true']} chose {m['chose']}: {m['text']}")
+    print(text_table(results))
+    if out is not None:
+        out.write_text(json.dumps({"table": text_table(results), "series": results}, indent=1) + "\n")
     return 0
 
 

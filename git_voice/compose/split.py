@@ -6,7 +6,8 @@ overview (the cover letter), by
 1. an explicit order word naming a patch ("the second patch", "patch three",
    "the last commit"): that patch;
 2. words about the series as a whole ("this series", "these patches", "thanks"):
-   the overview;
+   the overview; a loose one ("together", "overall") not in a sentence that
+   carries on from the patch before ("It also ...", "That way ...");
 3. what the sentence names: each commit's code terms, file names and the words
    of its subject (and of its code terms), matched as words, weighed down when
    several commits share them; a clear winner takes the sentence;
@@ -14,7 +15,12 @@ overview (the cover letter), by
    unless what the sentence names says otherwise;
 5. "then", "next", "after that": the patch after the one spoken about last;
 6. anything else continues the patch spoken about last ("It also ..."); before
-   any patch was spoken about, it is the overview.
+   any patch was spoken about, it is the overview, and so it is once every patch
+   had its say when it points back at nothing ("So old data still loads.").
+
+Then, when an order word naming the first patch ("First, ...") opens the walk
+through the patches after sentences that named no patch by order, those were the
+introduction: the overview.
 
 :func:`render` and :func:`parse` turn a split into the text the author edits
 (one sentence a line, a marker line per commit) and back.
@@ -59,10 +65,20 @@ _NEXT = re.compile(
     r"^(?:(?:and|so|now|okay|ok)[,]?\s+)?(?:then|next|after\s+that|afterwards|following\s+that|on\s+top\s+of\s+that)\b"
     r"|\b(?:the|a)\s+(?:next|following)\s+(?:patch|commit|change|one|step)\b"
 )
-_OVERVIEW = re.compile(
+_SERIES = (
     r"\b(?:(?:this|the|whole|entire|my)\s+(?:patch\s*)?(?:series|patchset|patch\s+set|set\s+of\s+(?:patches|commits|changes))"
     r"|(?:these|all\s+(?:the\s+)?|both|the\s+(?:two|three|four|five|six))\s*(?:patches|commits)\b"
-    r"|together|overall|all\s+in\s+all|in\s+short|to\s+sum\s+up|thanks|thank\s+you|(?:please\s+)?review(?:ers|ing)?\b(?!\s+of))"
+    r"|all\s+in\s+all|in\s+short|to\s+sum\s+up|thanks|thank\s+you)"
+)
+# Words that speak of the series only loosely: "together", "overall", "reviewers".
+_LOOSE = r"\b(?:together|overall|(?:please\s+)?review(?:ers|ing)?\b(?!\s+of))"
+_OVERVIEW, _STRONG_SERIES = re.compile(f"{_SERIES}|{_LOOSE}"), re.compile(_SERIES)
+# A sentence that carries on from the one before: "It also ...", "That way ...", "They ...".
+_CONTINUES = re.compile(r"^(?:(?:and|so)[,]?\s+)?(?:it|its|it's|they|their|that\s+way|this\s+way|in\s+that\s+case)\b")
+# Words that tie a sentence to the one before: "It also ...", "That way ...", "... as well".
+_POINTS_BACK = re.compile(
+    r"^(?:this|that|these|those|here|the\s+same|which|and|plus|but)\b"
+    r"|\b(?:it|its|it's|they|them|their|he|she|his|her|also|too|instead|as\s+well|there)\b"
 )
 _STOP = frozenset(
     """a an the and or of to in on for with from by at as is are was were be been it its this that these those
@@ -141,7 +157,7 @@ def _keys(commit: CommitInfo) -> _Keys:
 
 
 def _tokens(sentence: str) -> tuple[set[str], set[str]]:
-    """(each word and run of two to four words, squashed; the stems of every word and subword).
+    """(each word and run of two to four words, squashed; the stems of every word, subword and squashed run).
 
     Runs catch a term snapping wrote another way or left as said ("quote-char",
     "max rows"); only runs of four letters or more count.
@@ -154,6 +170,8 @@ def _tokens(sentence: str) -> tuple[set[str], set[str]]:
             if len(joined) >= 4:
                 forms.add(joined)
     stems = {stem(s) for w in found for s in subwords(w) if s not in _STOP}
+    # A subject word said in parts ("quote-char", "quote char" for quotechar) is still that word.
+    stems |= {stem(f) for f in forms if len(f) >= 6}
     return forms, stems
 
 
@@ -174,7 +192,6 @@ def _scores(sentence: str, keys: Sequence[_Keys]) -> list[float]:
             for key, weight in hits[i].items():
                 shared = sum(1 for k in keys if key in getattr(k, owners))
                 score += weight / shared
-        # A stem already counted as part of a matched code form adds nothing more.
         out.append(score)
     return out
 
@@ -193,35 +210,41 @@ def explicit_patch(sentence: str, n: int) -> int | None:
     """The patch an explicit phrase names ("the second patch", "patch three", "the last one"), or None."""
     low = sentence.lower()
     m = _STRONG_ORD.search(low) or _STRONG_NUM.search(low)
-    if not m:
-        return None
-    k = _order_word(m.group(1), n)
-    return k if k is not None and 0 <= k < n else None
+    return _patch_of(m.group(1), n) if m else None
 
 
 def initial_order(sentence: str, n: int) -> int | None:
     """The patch a sentence-initial order word points at ("First, ...", "Finally ..."), or None."""
     m = _WEAK_ORD.match(sentence.lower().lstrip())
-    if not m:
-        return None
-    k = _order_word(m.group(1), n)
+    return _patch_of(m.group(1), n) if m else None
+
+
+def _patch_of(word: str, n: int) -> int | None:
+    k = _order_word(word, n)
     return k if k is not None and 0 <= k < n else None
 
 
 def assign(sentences: Sequence[str], commits: Sequence[CommitInfo]) -> list[int]:
     """The commit (index into ``commits``) or :data:`OVERVIEW` of each sentence, in order."""
-    n = len(commits)
     keys = [_keys(c) for c in commits]
-    out: list[int] = []
-    current: int | None = None
-    for sentence in sentences:
+    out = _walk(sentences, keys, 0, [])
+    # Where the speaker starts on the patches, what came before was the introduction.
+    start = _first_patch_opens(sentences, out, len(commits))
+    return _walk(sentences, keys, start, [OVERVIEW] * start) if start else out
+
+
+def _walk(sentences: Sequence[str], keys: Sequence[_Keys], begin: int, out: list[int]) -> list[int]:
+    """``out`` (the choices for ``sentences[:begin]``) extended by the rules above, sentence by sentence."""
+    n, out = len(keys), list(out)
+    current: int | None = next((k for k in reversed(out) if k != OVERVIEW), None)
+    for sentence in sentences[begin:]:
         low = sentence.lower().strip()
         scores = _scores(sentence, keys)
         named = _clear_winner(scores, current)
         explicit = explicit_patch(sentence, n)
         if explicit is not None:
             choice = explicit
-        elif _OVERVIEW.search(low) and (named is None or scores[named] < 4.0):
+        elif _about_series(low, current) and (named is None or scores[named] < 4.0):
             choice = OVERVIEW
         elif named is not None and (scores[named] >= 2.0 or initial_order(sentence, n) is None):
             choice = named
@@ -229,12 +252,38 @@ def assign(sentences: Sequence[str], commits: Sequence[CommitInfo]) -> list[int]
             choice = k
         elif _NEXT.search(low):
             choice = 0 if current is None else min(current + 1, n - 1)
+        elif current is None or (len(set(out) - {OVERVIEW}) == n and not _POINTS_BACK.search(low)):
+            # Once every patch had its say, a sentence that names none and points back at
+            # nothing ("So old data still loads.") sums up the series.
+            choice = OVERVIEW
         else:
-            choice = OVERVIEW if current is None else current
+            choice = current
         out.append(choice)
         if choice != OVERVIEW:
             current = choice
     return out
+
+
+def _about_series(low: str, current: int | None) -> bool:
+    """Does a (lower-cased) sentence speak of the series as a whole? A loose word ("together",
+    "overall") does not make a sentence that carries on from a patch ("It also ...") one."""
+    if _STRONG_SERIES.search(low):
+        return True
+    return bool(_OVERVIEW.search(low)) and (current is None or not _CONTINUES.match(low))
+
+
+def _first_patch_opens(sentences: Sequence[str], out: Sequence[int], n: int) -> int:
+    """The index of the sentence that opens the walk through the patches with an order word
+    naming the first one ("First, ...", "The first patch ...") and is given to it, when the
+    sentences before it named no patch by order; else 0."""
+    for i, sentence in enumerate(sentences):
+        first = explicit_patch(sentence, n)
+        first = initial_order(sentence, n) if first is None else first
+        if first == 0 and out[i] == 0:
+            return i
+        if first is not None:
+            return 0
+    return 0
 
 
 def _clear_winner(scores: Sequence[float], current: int | None) -> int | None:

@@ -113,3 +113,44 @@ def test_match_sentences_exact_then_edited_then_new():
     originals = ["First I fixed the crash.", "Then the rename.", "The test."]
     lines = ["The test.", "First I fixed the crash in load_config.", "Something new entirely."]
     assert match_sentences(lines, originals) == [2, 0, None]
+
+
+def test_a_subject_word_said_in_parts_still_names_its_commit():
+    commits = [CommitInfo("Add pagesize to the exporter"), CommitInfo("Add linebreak to the exporter")]
+    # Speech often writes one written word as two ("line break", "line-break").
+    for said in ("line break", "line-break", "linebreak"):
+        assert labels(f"The exporter gets pagesize. It also gets {said} handling.", commits) == [0, 1]
+    assert labels("The exporter gets pagesize. It also handles a break in the line.", commits) == [0, 0]
+
+
+def test_what_comes_before_first_is_the_introduction():
+    # The opening names words of the rename's subject, but "First" starts the patches after it.
+    text = ("Users are now found by their id everywhere. First I fixed the crash in load_config. "
+            "Then I renamed get_user to get_user_by_id.")
+    assert labels(text) == [OVERVIEW, 0, 1]
+    assert labels("Users are now found by their id everywhere. Then I fixed the crash in load_config.") == [1, 0]
+    # An explicit patch before "First" means "First" is not where the patches start.
+    text = "The second patch renames get_user. First, though, load_config stops crashing."
+    assert labels(text) == [1, 0]
+
+
+def test_once_every_patch_was_spoken_about_a_sentence_pointing_back_at_nothing_sums_up():
+    text = ("First I fixed the crash in load_config. Then I renamed get_user to get_user_by_id. "
+            "The last patch adds the test. So a missing file no longer stops the app.")
+    assert labels(text) == [0, 1, 2, OVERVIEW]
+    # Pointing back ("It", "That way", "as well") continues the last patch.
+    for said in ("It runs in a temporary folder.", "That way nobody breaks the fallback again.",
+                 "Old behaviour is covered as well."):
+        assert labels(text.rsplit(". ", 1)[0] + ". " + said) == [0, 1, 2, 2]
+    # While a patch has not been spoken about, the same sentence continues the last one.
+    text = "First I fixed the crash in load_config. So a missing file no longer stops the app."
+    assert labels(text) == [0, 0]
+
+
+def test_a_loose_series_word_does_not_pull_a_continuation_into_the_overview():
+    opening = "First I fixed the crash in load_config. "
+    for said in ("It also keeps the defaults together.", "That way reviewers see a clear error."):
+        assert labels(opening + said) == [0, 0]
+    # Not carrying on from the patch, or speaking of the series outright: the overview.
+    assert labels(opening + "Overall nothing else changes.") == [0, OVERVIEW]
+    assert labels(opening + "It closes this series.") == [0, OVERVIEW]
