@@ -30,6 +30,9 @@ from ..gitops.repo import Repo
 from ..types import Segment, Transcript
 from .transcribe import Request, _load, _run, _server, decode_options, finish_transcript, shifted
 
+# Of the text heard so far, this much goes before a slice (Whisper keeps the last 223
+# tokens of it, some 900 characters of English).
+CONTEXT_CHARS = 1200
 _RESTART = object()  # the take was discarded: drop what was heard
 _STOP = object()  # no more slices will come (the take failed or was abandoned)
 
@@ -113,7 +116,10 @@ class LiveTranscriber:
         if piece.speech is not None:
             a, b = piece.speech
             audio = Audio(piece.samples[a:b], f"slice {piece.index}")
-            result = _run(self._engine(), audio, self.options)
+            # What the slices before said: the decoder goes on from it, as from one of
+            # its own windows to the next when the take is decoded whole afterwards.
+            options = dataclasses.replace(self.options, context=self.caption()[-CONTEXT_CHARS:])
+            result = _run(self._engine(), audio, options)
             result.segments = shifted(result.segments, (piece.start + a) / SAMPLE_RATE)
         with self._lock:
             heard = self._heard

@@ -51,6 +51,10 @@ class DecodeOptions:
     # The change's code terms; None: plain decoding.
     biasing: Biasing | None = None
     progress: Callable[[str], None] | None = None
+    # What was said just before this audio (a live take's earlier slices): an engine
+    # that conditions on earlier text (Whisper, as between its 30 s windows) goes on
+    # from it; the others ignore it.
+    context: str = ""
 
     @property
     def terms(self) -> Sequence[str]:

@@ -216,6 +216,8 @@ class RemoteEngine(Engine):
                   "beam_size": str(options.beam_size)}
         if options.language:
             fields["language"] = options.language
+        if options.context:  # our server goes on from it (others ignore the field)
+            fields["context"] = options.context
         if options.terms:
             # Terms, not instructions: our server biases toward them as in-process;
             # other servers take them as a prompt (Whisper) or context (Qwen3-ASR).

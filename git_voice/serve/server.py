@@ -18,6 +18,7 @@ gains nothing from running two at once.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -55,7 +56,6 @@ class ServerError(GitVoiceError):
 def request_settings(settings: Any, fields: dict[str, str]) -> Any:
     """The server's settings with the caller's ``beam_size`` and ``bias_strength`` form fields
     (its repository's voice.beamSize and voice.biasStrength) in place of the server's own."""
-    import dataclasses
     import math
 
     changes: dict[str, Any] = {}
@@ -185,6 +185,8 @@ class Transcriber:
         hotwords = [t.strip() for t in fields.get("prompt", "").split(",") if t.strip()]
         settings = request_settings(self.settings, fields)
         options = self.options_for(hotwords, fields.get("language") or settings.language, settings)
+        if fields.get("context"):
+            options = dataclasses.replace(options, context=fields["context"][-4000:])
         with self.lock:
             if self.model_thread is not None:
                 result = self.model_thread.call(self._transcribe, samples, options)

@@ -88,7 +88,7 @@ def test_slices_are_transcribed_during_the_take_and_join_as_afterwards(staged, s
     assert "load_config" in heard.text  # the change's code terms reached the live decoding too
     assert heard.duration == pytest.approx(take.seconds)
     times = [(s.start, s.end) for s in heard.segments]
-    assert times == sorted(times) and times[-1][1] <= take.seconds + 0.05
+    assert times == sorted(times) and times[-1][1] <= take.seconds + 0.05, (heard.segments, live.ready_at)
 
 
 def test_a_restarted_take_forgets_what_was_heard(staged, speech, bundled_model):
@@ -163,3 +163,25 @@ def test_caption_shows_the_end_of_the_text():
     assert "REC 0:03/10:00" in tty.out and "\r\n\x1b[2Kfix the crash\x1b[1A\r" in tty.out
     line.close()
     assert tty.out.endswith("\r\x1b[2K\r\n\x1b[2K\x1b[1A\r")  # both lines cleared
+
+
+def test_each_slice_goes_on_from_what_the_slices_before_said(staged, speech, bundled_model):
+    """A slice is decoded after the text heard so far, as post-hoc decoding puts a window
+    after the one before: "cors" in the second slice is written as the first one said it
+    (decoded alone, tiny.en writes "core's")."""
+    from git_voice.audio.slicer import PauseSlicer
+
+    said = ["This fixes CORS for the API.", "Then the cors headers are added to the preflight answer."]
+    samples, _ = with_pauses(speech, said)
+    live = LiveTranscriber(_request(staged))
+    slicer = PauseSlicer(min_seconds=1.0)
+    slicer._ready.wait()  # scored block by block, as once the model is up
+    for i in range(0, len(samples), BLOCK):
+        for piece in slicer.feed(samples[i : i + BLOCK]):
+            live.slice(piece)
+    live.slice(slicer.finish())
+    heard = live.finish("take.flac")
+    assert heard is not None and len(live.ready_at) >= 2, live.ready_at  # two slices at least
+    assert "the CORS headers" in heard.text, heard.text
+    alone = transcribe_files([speech(said[1])], _request(staged))[0].text
+    assert "CORS" not in alone, alone

@@ -289,3 +289,20 @@ def test_served_transcripts_are_re_read_as_in_process(bundled_model, speech, sho
     assert "maxWait" in served.text and served.text == local.text
     assert served.rereads == local.rereads
     assert all(set(r) == {"heard", "read", "gain"} for r in served.to_dict()["rereads"])
+
+
+def test_the_server_goes_on_from_the_context_sent(bundled_model, speech, short_dir):
+    """A live take's earlier text (``DecodeOptions.context``) reaches the warm server's
+    decoder as it reaches the in-process one."""
+    from git_voice.asr.engine import DecodeOptions
+    from git_voice.audio.load import load_audio
+
+    samples = load_audio(speech("The gravatar image is fetched once per user.")).samples
+    options = DecodeOptions(context="Avatars now come from Gravatar.")
+    local, _ = load_engine(None, "cpu")
+    with running(client.Address("unix", path=str(short_dir / "s.sock"))) as addr:
+        remote = client.RemoteEngine(addr, None, explicit=True)
+        served = remote.transcribe(samples, options)
+        plain = remote.transcribe(samples, DecodeOptions())
+    assert [s.text for s in served.segments] == [s.text for s in local.transcribe(samples, options).segments]
+    assert "Gravatar" in served.segments[0].text and "Gravatar" not in plain.segments[0].text

@@ -33,7 +33,7 @@ cache rows are reordered to follow the beams that go on. The scoring is
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, decode_windows
 from .timestamps import compression_ratio, timestamp_rules_rows
@@ -48,9 +48,10 @@ LENGTH_PENALTY = 1.0
 NEG = -1.0e9
 
 
-def beam_search(engine: WhisperEngine, features: Any, processors: list, readings: Any, beams: int) -> dict | None:
+def beam_search(engine: WhisperEngine, features: Any, processors: list, readings: Any, beams: int,
+                context: Sequence[int] = ()) -> dict | None:
     """Beam search with ``beams`` beams over every window of ``features``; as :func:`.greedy.greedy` returns."""
-    return decode_windows(engine, features, processors, readings, partial(beam_loop, beams=beams))
+    return decode_windows(engine, features, processors, readings, partial(beam_loop, beams=beams), context)
 
 
 def _process(engine: WhisperEngine, rows: Any, begin: int, logprobs: Any, processors: list) -> Any:

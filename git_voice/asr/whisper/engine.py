@@ -167,12 +167,13 @@ class WhisperEngine(Engine):
         readings = bias.reader() if bias is not None else None
         out = None
         beams = max(1, options.beam_size)
+        context = self._context_tokens(options.context)
         if self._fast_path_applies(options):
             with self.torch.inference_mode():
                 if beams == 1:
-                    out = greedy(self, feats["input_features"], processors, readings)
+                    out = greedy(self, feats["input_features"], processors, readings, context)
                 else:
-                    out = beam_search(self, feats["input_features"], processors, readings, beams)
+                    out = beam_search(self, feats["input_features"], processors, readings, beams, context)
         if out is None:
             # A multilingual model, or a window the fast path hands back
             # (temperature fallback, no end of text): transformers' generate, whole.
@@ -182,9 +183,20 @@ class WhisperEngine(Engine):
                 out = self.model.generate(**feats, **kwargs)
                 if readings is not None and isinstance(out, dict) and out.get("segments"):
                     out["rereads"] = reread_decoded(self, feats["input_features"], out["segments"][0], readings, language)
-        segments = self._segments(out)
+        # A last segment without its closing timestamp runs to the end of the (padded)
+        # 30 s window: no segment outlasts the audio.
+        duration = len(samples) / SAMPLE_RATE
+        segments = [Segment(min(s.start, duration), min(s.end, duration), s.text) for s in self._segments(out)]
         rereads = out.get("rereads", []) if isinstance(out, dict) else []
         return EngineResult(segments=segments, language=language, rereads=rereads)
+
+    def _context_tokens(self, text: str) -> list[int]:
+        """Token ids of the text said before this audio (none for an empty one). The
+        fallback to ``generate`` decodes without it."""
+        text = " ".join(text.split())
+        if not text:
+            return []
+        return list(self.processor.tokenizer(" " + text, add_special_tokens=False).input_ids)
 
     @contextlib.contextmanager
     def _seeded(self) -> Iterator[None]:

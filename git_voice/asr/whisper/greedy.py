@@ -7,7 +7,7 @@ caller then runs ``generate``); see the module docstring of :mod:`.engine`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .rescoring import reread
 from .runtime import window_threads
@@ -22,12 +22,14 @@ COMPRESSION_RATIO_THRESHOLD = 1.35
 LOGPROB_THRESHOLD = -1.0
 
 
-def greedy(engine: WhisperEngine, features: Any, processors: list, readings: Any = None) -> dict | None:
+def greedy(engine: WhisperEngine, features: Any, processors: list, readings: Any = None,
+           context: Sequence[int] = ()) -> dict | None:
     """Greedy decoding at temperature 0, window after window: :func:`decode_windows` with :func:`greedy_loop`."""
-    return decode_windows(engine, features, processors, readings, greedy_loop)
+    return decode_windows(engine, features, processors, readings, greedy_loop, context)
 
 
-def decode_windows(engine: WhisperEngine, features: Any, processors: list, readings: Any, loop: Any) -> dict | None:
+def decode_windows(engine: WhisperEngine, features: Any, processors: list, readings: Any, loop: Any,
+                   context: Sequence[int] = ()) -> dict | None:
     """Decoding at temperature 0, window after window, the way ``generate`` does it.
 
     ``loop`` decodes one window (:func:`greedy_loop`, or :func:`.beam.beam_loop`
@@ -46,6 +48,8 @@ def decode_windows(engine: WhisperEngine, features: Any, processors: list, readi
 
     With ``readings`` (``Biasing.readings``), each window's segments
     are re-read before the next window starts (:func:`.rescoring.reread`).
+    ``context`` (token ids of what was said before this audio) goes before the first
+    window the way the text so far goes before a later one.
     """
     import torch
 
@@ -59,8 +63,8 @@ def decode_windows(engine: WhisperEngine, features: Any, processors: list, readi
         piece = features[:, :, seek:seek + frames]
         if frames < window:
             piece = torch.nn.functional.pad(piece, (0, window - frames))  # as generate pads a last window
-        if segments:
-            previous: list[int] = []
+        if segments or context:
+            previous: list[int] = list(context)
             for seg in segments:
                 toks = seg["tokens"].tolist()
                 # a segment that ends on a timestamp pair passes one of them on

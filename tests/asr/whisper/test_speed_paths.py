@@ -328,3 +328,24 @@ def test_beam_rows_follow_their_parents(bundled_model, shared_speech):
     assert not torch.allclose(first[0], first[1])
     assert torch.allclose(after[0], alone[0], atol=1e-4) and torch.allclose(after[1], alone[0], atol=1e-4)
     assert not torch.allclose(after[2], alone[0], atol=1e-4)
+
+
+@pytest.mark.parametrize("said, before, heard", [
+    ("The gravatar image is fetched once per user.", "Avatars now come from Gravatar.", "Gravatar"),
+    ("Then the cors headers are added to the preflight answer.", "This fixes CORS for the API.", "CORS"),
+])
+def test_context_goes_before_the_audio_as_generate_puts_a_prompt(bundled_model, speech, said, before, heard):
+    """``DecodeOptions.context`` (what a live take's earlier slices said) is the decoder's
+    ``<|startofprev|>`` text, as transformers puts ``prompt_ids``: the same words as
+    ``generate`` with that prompt, and the spelling the earlier text gives."""
+    import torch
+
+    engine = _float32(bundled_model)
+    samples = load_audio(speech(said)).samples
+    with_context = _segments(engine, samples, DecodeOptions(context=before), True)
+    feats = engine._features(samples)
+    with torch.inference_mode():
+        out = engine.model.generate(**feats, return_timestamps=True, return_segments=True,
+                                    prompt_ids=engine.processor.get_prompt_ids(before, return_tensors="pt"))
+    assert [s[2] for s in with_context] == [s.text for s in engine._segments(out)]
+    assert heard in with_context[0][2] and heard not in _segments(engine, samples, DecodeOptions(), True)[0][2]
