@@ -14,6 +14,7 @@ file after all, and meets the error there as it would have without live mode.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import queue
 import threading
@@ -54,7 +55,10 @@ class LiveTranscriber:
     """Takes a recording's slices (:class:`git_voice.audio.slicer.Listener`) and
     transcribes them on a worker thread as they come."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, model_lock: threading.Lock | None = None) -> None:
+        # Held while the engine loads or runs: a process that also transcribes
+        # elsewhere (the web page) shares one engine between its threads.
+        self._model_lock = model_lock
         # No progress lines: they would break into the level meter being redrawn.
         self.request = dataclasses.replace(request, progress=None)
         self.terms = codeterms.collect(request.hotwords, request.candidates)
@@ -119,7 +123,8 @@ class LiveTranscriber:
             # What the slices before said: the decoder goes on from it, as from one of
             # its own windows to the next when the take is decoded whole afterwards.
             options = dataclasses.replace(self.options, context=self.caption()[-CONTEXT_CHARS:])
-            result = _run(self._engine(), audio, options)
+            with self._model_lock or contextlib.nullcontext():
+                result = _run(self._engine(), audio, options)
             result.segments = shifted(result.segments, (piece.start + a) / SAMPLE_RATE)
         with self._lock:
             heard = self._heard

@@ -86,7 +86,7 @@ class Guard:
 
 def make_app(site: Site) -> Starlette:
     """The Starlette app for ``site``, behind :class:`Guard`."""
-    from . import views
+    from . import live, views
 
     routes = [
         Route("/", views.commits_page),
@@ -97,6 +97,9 @@ def make_app(site: Site) -> Starlette:
         Route("/api/commit/{sha}/take", views.upload_take, methods=["POST"]),
         Route("/api/commit/{sha}/note", views.save_note, methods=["POST"]),
         Route("/api/stage", views.stage_take, methods=["POST"]),
+        Route("/api/commit/{sha}/live", live.start, methods=["POST"]),
+        Route("/api/live/{session}/chunk", live.chunk, methods=["POST"]),
+        Route("/api/live/{session}/stop", live.stop, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(Guard, site=site)])

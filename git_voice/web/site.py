@@ -26,6 +26,14 @@ class Site:
     port: int = 0
     # One model at a time: transcription and alignment share the loaded engine.
     model_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The takes the page's recorder is streaming in (app.livestream.LiveStreams).
+    live: Any = field(default_factory=lambda: _live_streams())
+
+
+def _live_streams() -> Any:
+    from ..app.livestream import LiveStreams
+
+    return LiveStreams()
 
 
 def not_found(what: str = "not found") -> Response:

@@ -33,22 +33,22 @@ TAKE_NAME = re.compile(r"^web-\d{8}-\d{6}-\d+\.(?:flac|wav|ogg|mp3|oga|opus)$")
 _ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
 
 
-def _site(request: Request) -> Site:
+def site_of(request: Request) -> Site:
     return request.app.state.site
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
-    site = _site(request)
+    site = site_of(request)
     html = _ENV.get_template(name).render(token=site.token, repo_name=site.repo.cwd.name, **context)
     return HTMLResponse(html)
 
 
-def _error(message: str, status: int = 400) -> JSONResponse:
+def error(message: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
 async def commits_page(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     try:
         found = await run_in_threadpool(history.commits, site.repo, site.rev_range)
     except GitVoiceError as exc:
@@ -62,7 +62,7 @@ def _words(site: Site, sha: str) -> dict | None:
 
 
 async def commit_page(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     sha = request.path_params["sha"]
     c = await run_in_threadpool(history.commit, site.repo, sha)
     if c is None:
@@ -80,7 +80,7 @@ async def commit_page(request: Request) -> Response:
                  unsure_below=voicewords.UNSURE_BELOW)
 
 
-def _commit_or_none(site: Site, sha: str) -> str | None:
+def commit_or_none(site: Site, sha: str) -> str | None:
     c = history.COMMIT_ID.match(sha) and site.repo.git("rev-parse", "--verify", "--quiet", f"{sha}^{{commit}}", check=False)
     return c.stdout.strip() if c and c.returncode == 0 else None
 
@@ -99,8 +99,8 @@ def _audio_type(data: bytes) -> str:
 
 async def audio(request: Request) -> Response:
     """The note's recording, with byte ranges (the player seeks through them)."""
-    site = _site(request)
-    sha = _commit_or_none(site, request.path_params["sha"])
+    site = site_of(request)
+    sha = commit_or_none(site, request.path_params["sha"])
     data = notes.get_audio(site.repo, sha) if sha else None
     if data is None:
         return not_found("no recording")
@@ -118,22 +118,22 @@ async def audio(request: Request) -> Response:
 
 
 async def words_json(request: Request) -> Response:
-    site = _site(request)
-    sha = _commit_or_none(site, request.path_params["sha"])
+    site = site_of(request)
+    sha = commit_or_none(site, request.path_params["sha"])
     if sha is None:
         return not_found("no such commit")
     try:
         data = await run_in_threadpool(_words, site, sha)
     except GitVoiceError as exc:
-        return _error(str(exc))
+        return error(str(exc))
     return JSONResponse(data) if data else not_found("no recorded note")
 
 
 async def export(request: Request) -> Response:
     """The note as subtitles: ``note.srt`` or ``note.vtt``."""
-    site = _site(request)
+    site = site_of(request)
     kind = request.path_params["kind"]
-    sha = _commit_or_none(site, request.path_params["sha"])
+    sha = commit_or_none(site, request.path_params["sha"])
     if sha is None or kind not in ("srt", "vtt"):
         return not_found()
     data = await run_in_threadpool(_words, site, sha)
@@ -163,26 +163,30 @@ def _take_path(site: Site, name: Any) -> Path | None:
     return path if path.parent == folder and path.is_file() else None
 
 
-def _transcribe(site: Site, sha: str, path: Path) -> dict:
-    from ..app.transcribe import Request, candidates_of, transcribe_files
+def transcribe_request(site: Site, sha: str):
+    """The transcription request for a take about commit ``sha``: its change's code terms."""
+    from ..app.transcribe import Request, candidates_of
     from ..gitops.changes import ChangeRef
 
-    request = Request(settings=site.settings, hotwords=tuple(site.settings.hotwords),
-                      candidates=candidates_of(site.repo, ChangeRef.commit(sha)), progress=None)
+    return Request(settings=site.settings, hotwords=tuple(site.settings.hotwords),
+                   candidates=candidates_of(site.repo, ChangeRef.commit(sha)), progress=None)
+
+
+def _transcribe(site: Site, sha: str, path: Path) -> dict:
+    from ..app.transcribe import transcribe_files
+
+    request = transcribe_request(site, sha)
     with site.model_lock:
         result = transcribe_files([path], request)[0]
     return {"take": path.name, "text": result.text, "duration": round(result.duration, 2)}
 
 
-async def upload_take(request: Request) -> Response:
-    """Body: the audio file's bytes (``X-Filename``: its name). Keeps it as a take and transcribes it."""
-    site = _site(request)
-    sha = _commit_or_none(site, request.path_params["sha"])
-    if sha is None:
-        return not_found("no such commit")
+async def store_upload(request: Request, site: Site) -> Path | Response:
+    """The request's body (an audio file; ``X-Filename``: its name) kept as a new take:
+    its path, or the error response when it is too big."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-        return _error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
+        return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
     suffix = Path(request.headers.get("x-filename", "take.wav")).suffix.lower()
     path = _new_take(site, suffix if suffix in AUDIO_SUFFIXES else ".wav")
     size = 0
@@ -192,17 +196,34 @@ async def upload_take(request: Request) -> Response:
             if size > MAX_UPLOAD_BYTES:
                 fh.close()
                 path.unlink()
-                return _error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
+                return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
             fh.write(chunk)
     path.chmod(0o600)
+    return path
+
+
+async def transcribe_take(site: Site, sha: str, path: Path) -> Response:
+    """Transcribe the take at ``path`` whole; the take is deleted when that fails."""
     try:
         return JSONResponse(await run_in_threadpool(_transcribe, site, sha, path))
     except GitVoiceError as exc:
         path.unlink(missing_ok=True)
-        return _error(str(exc))
+        return error(str(exc))
 
 
-async def _json_body(request: Request) -> dict:
+async def upload_take(request: Request) -> Response:
+    """Body: the audio file's bytes (``X-Filename``: its name). Keeps it as a take and transcribes it."""
+    site = site_of(request)
+    sha = commit_or_none(site, request.path_params["sha"])
+    if sha is None:
+        return not_found("no such commit")
+    path = await store_upload(request, site)
+    if isinstance(path, Response):
+        return path
+    return await transcribe_take(site, sha, path)
+
+
+async def json_body(request: Request) -> dict:
     try:
         body = await request.json()
     except ValueError:
@@ -222,30 +243,30 @@ def _save(site: Site, sha: str, text: str, take: Path | None) -> dict:
 
 async def save_note(request: Request) -> Response:
     """JSON ``{"text": ..., "take": optional take name}``: the commit's voice note (and recording)."""
-    site = _site(request)
-    sha = _commit_or_none(site, request.path_params["sha"])
+    site = site_of(request)
+    sha = commit_or_none(site, request.path_params["sha"])
     if sha is None:
         return not_found("no such commit")
-    body = await _json_body(request)
+    body = await json_body(request)
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
-        return _error("the note is empty")
+        return error("the note is empty")
     take = None
     if body.get("take") is not None:
         take = _take_path(site, body["take"])
         if take is None:
-            return _error("no such take")
+            return error("no such take")
     try:
         return JSONResponse(await run_in_threadpool(_save, site, sha, " ".join(text.split()), take))
     except GitVoiceError as exc:
-        return _error(str(exc))
+        return error(str(exc))
 
 
 async def stage_take(request: Request) -> Response:
     """JSON ``{"take": name}``: copy an uploaded take into the pending takes for the next commit."""
-    site = _site(request)
-    take = _take_path(site, (await _json_body(request)).get("take"))
+    site = site_of(request)
+    take = _take_path(site, (await json_body(request)).get("take"))
     if take is None:
-        return _error("no such take")
+        return error("no such take")
     dest = stage(site.repo, take)
     return JSONResponse({"staged": dest.name})

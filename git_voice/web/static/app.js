@@ -1,5 +1,6 @@
 // git voice web: the player with word highlighting, keyboard controls, uploads,
-// recording (Web Audio to 16-bit WAV) and saving notes. Everything the page
+// recording (Web Audio to 16-bit WAV, transcribed live while it goes on) and
+// saving notes. Everything the page
 // shows from a transcript goes in through textContent, never as HTML.
 "use strict";
 
@@ -100,11 +101,13 @@ function takeCard(name) {
   return { card, bar, status };
 }
 
-function upload(blob, name) {
+// POST a take to `url` (today's upload, or the end of a live take), show its
+// transcript; `fallback`: what to do instead when the server refuses it.
+function upload(blob, name, url, fallback) {
   const ui = takeCard(name);
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/commit/${SHA}/take`);
+    xhr.open("POST", url || `/api/commit/${SHA}/take`);
     xhr.setRequestHeader("X-GitVoice-Token", TOKEN);
     xhr.setRequestHeader("X-Filename", name);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) ui.bar.value = (100 * e.loaded) / e.total; };
@@ -112,18 +115,23 @@ function upload(blob, name) {
     xhr.onload = () => {
       let data = {};
       try { data = JSON.parse(xhr.responseText); } catch (e) { data = { error: xhr.statusText }; }
+      if (xhr.status !== 200 && fallback) { ui.card.remove(); fallback().then(resolve); return; }
       if (xhr.status !== 200) { ui.status.textContent = " error: " + (data.error || xhr.status); ui.status.className = "status error"; }
       else showTake(ui, data);
       resolve();
     };
-    xhr.onerror = () => { ui.status.textContent = " upload failed"; ui.status.className = "status error"; resolve(); };
+    xhr.onerror = () => {
+      if (fallback) { ui.card.remove(); fallback().then(resolve); return; }
+      ui.status.textContent = " upload failed"; ui.status.className = "status error"; resolve();
+    };
     xhr.send(blob);
   });
 }
 
 function showTake(ui, data) {
   ui.card.dataset.take = data.take;
-  ui.status.textContent = ` transcribed (${data.duration} s)`;
+  if (data.live) ui.card.dataset.live = "1";
+  ui.status.textContent = ` transcribed (${data.duration} s${data.live ? ", live" : ""})`;
   const text = el("textarea", "take-text");
   text.rows = 4;
   text.value = data.text;
@@ -173,6 +181,39 @@ function wav(chunks, rate) {
   return new Blob([buf], { type: "audio/wav" });
 }
 
+// Live: while recording, the samples go to the server every half second (float32 at
+// the AudioContext's rate); it cuts them at pauses and transcribes each slice as it
+// comes, and answers the text so far. At the stop the WAV goes to the live take's end
+// (kept as the take, as an upload is); if live fails anywhere, it is uploaded as before.
+const PAGE_ID = "page-" + Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+const SEND_MS = 500;
+
+function joined(parts) {
+  const out = new Float32Array(parts.reduce((a, c) => a + c.length, 0));
+  let o = 0;
+  for (const c of parts) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+function sendChunk(r) {
+  // One chunk in flight at a time, in order: the rest waits in r.pending.
+  if (!r.live || r.sending) return r.sending || Promise.resolve();
+  const body = joined(r.pending);
+  r.pending = [];
+  r.sending = api("POST", `/api/live/${PAGE_ID}/chunk`, body.buffer, { "Content-Type": "application/octet-stream" })
+    .then((data) => { if (data.caption) { r.caption.textContent = data.caption; document.body.dataset.caption = "1"; } })
+    .catch(() => { r.live = false; })  // the take goes on; it is uploaded whole at the end
+    .finally(() => { r.sending = null; });
+  return r.sending;
+}
+
+function startLive(r) {
+  return api("POST", `/api/commit/${SHA}/live`, JSON.stringify({ session: PAGE_ID, rate: r.ctx.sampleRate }),
+             { "Content-Type": "application/json" })
+    .then(() => { r.live = true; r.timer = setInterval(() => sendChunk(r), SEND_MS); })
+    .catch(() => { r.live = false; });
+}
+
 const recBtn = document.getElementById("record");
 const stopBtn = document.getElementById("stop");
 let rec = null;
@@ -185,10 +226,19 @@ if (recBtn) {
       const source = ctx.createMediaStreamSource(stream);
       const node = ctx.createScriptProcessor(4096, 1, 1);
       const chunks = [];
-      node.onaudioprocess = (e) => chunks.push(new Float32Array(e.inputBuffer.getChannelData(0)));
+      const caption = document.getElementById("live-caption");
+      caption.textContent = "";
+      delete document.body.dataset.caption;
+      rec = { stream, ctx, node, source, chunks, began: Date.now(), pending: [], live: false, sending: null, caption };
+      const r = rec;
+      node.onaudioprocess = (e) => {
+        const block = new Float32Array(e.inputBuffer.getChannelData(0));
+        chunks.push(block);
+        r.pending.push(block);
+      };
       source.connect(node);
       node.connect(ctx.destination);
-      rec = { stream, ctx, node, source, chunks, began: Date.now() };
+      r.starting = startLive(r);
       recBtn.disabled = true; stopBtn.disabled = false;
       status.textContent = "recording…";
       document.body.dataset.recording = "1";
@@ -196,7 +246,7 @@ if (recBtn) {
       status.textContent = "cannot record: " + err.message;
     }
   });
-  stopBtn.addEventListener("click", () => {
+  stopBtn.addEventListener("click", async () => {
     if (!rec) return;
     const r = rec; rec = null;
     r.node.disconnect(); r.source.disconnect();
@@ -206,6 +256,12 @@ if (recBtn) {
     recBtn.disabled = false; stopBtn.disabled = true;
     document.getElementById("rec-status").textContent = `recorded ${((Date.now() - r.began) / 1000).toFixed(1)} s`;
     delete document.body.dataset.recording;
-    upload(blob, "recording.wav");
+    await r.starting;
+    clearInterval(r.timer);
+    await r.sending;
+    await sendChunk(r);  // what came since the last chunk
+    const plain = () => upload(blob, "recording.wav");
+    if (r.live) upload(blob, "recording.wav", `/api/live/${PAGE_ID}/stop`, plain);
+    else plain();
   });
 }
