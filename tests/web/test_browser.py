@@ -11,9 +11,11 @@ import time
 import urllib.error
 import urllib.request
 
+import numpy as np
 import pytest
 import soundfile as sf
 
+from ..asr.spoken import with_pauses
 from ..helpers import git, make_repo, normalise, synth, wer
 from .browser import Server, chrome, find_chromium, git_voice
 
@@ -26,6 +28,7 @@ if PATHS is None:
 NOTE = "This change moves the parser into its own module and the tests read one file."
 UPLOAD = "Retry the upload three times and then give up with a clear message."
 SPOKEN = "Please check the cache settings before the release."
+LIVE = ["This change moves the parser into a module of its own.", "The tests now read a single file."]
 
 
 @pytest.fixture(scope="module")
@@ -160,9 +163,34 @@ def test_recording_from_the_microphone(site, browser):
     time.sleep(seconds + 0.5)
     browser.find_element("id", "stop").click()
     text = normalise(take_text(browser))
+    assert browser.find_elements("css selector", ".take[data-live='1']")  # transcribed live
     # The page's capture passes through the browser's audio clock: on a loaded machine
     # a word can come out as its homophone ("cash"), so the whole sentence is what counts.
     assert wer(SPOKEN, text) <= 0.25 and "settings" in text and "release" in text, text
+
+
+def test_recording_is_transcribed_while_it_goes_on(site, tmp_path):
+    """Two sentences with a pause, then silence (the fake microphone loops its file): the
+    first sentence's text shows on the page before the take is stopped."""
+    repo, server = site
+    samples, _ = with_pauses(synth, LIVE)
+    fake = tmp_path / "live.wav"
+    sf.write(fake, np.concatenate([samples, np.zeros(90 * 16000, np.float32)]), 16000, subtype="PCM_16")
+    driver = chrome(PATHS, fake_audio=fake)
+    try:
+        open_commit(driver, server, sha(repo, "HEAD~2"))
+        driver.find_element("id", "record").click()
+        wait_for(lambda: driver.execute_script("return document.body.dataset.recording === '1'"), 20)
+        caption = wait_for(lambda: driver.find_element("id", "live-caption").text, 80, 0.2)
+        assert driver.execute_script("return document.body.dataset.recording === '1'")
+        time.sleep(len(samples) / 16000 + 0.5)  # the second sentence is in the take too
+        driver.find_element("id", "stop").click()
+        text = take_text(driver)
+        assert driver.find_elements("css selector", ".take[data-live='1']")
+    finally:
+        driver.quit()
+    assert wer(LIVE[0], caption) <= 0.25, caption
+    assert wer(" ".join(LIVE), text) <= 0.25, text
 
 
 def test_requests_without_the_token_are_refused(site):
