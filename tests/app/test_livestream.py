@@ -8,6 +8,7 @@ import pytest
 from git_voice.app.livestream import LiveStreamError, LiveStreams, samples_of
 from git_voice.app.transcribe import Request
 from git_voice.config import load_settings
+from git_voice.errors import AudioError
 
 
 class Clock:
@@ -60,3 +61,21 @@ def test_samples_of_refuses_what_is_not_audio(data, kind):
 def test_samples_of_reads_float32():
     given = np.array([0.0, 0.5, -1.0, 1.2], "<f4")
     assert samples_of(given.tobytes(), 16000).tolist() == [0.0, 0.5, -1.0, 1.0]
+
+
+def test_a_failing_live_transcription_gives_none_for_the_post_hoc_path(repo, speech, tmp_path):
+    """A model that cannot load fails the worker: finish() says None (the web page then
+    transcribes the take whole, as an upload), it does not raise."""
+    import soundfile as sf
+
+    path = speech("The cache of users is kept between requests.")
+    samples, rate = sf.read(path, dtype="float32")
+    request = Request(settings=load_settings(repo), model=str(tmp_path / "no-such-model"), progress=None)
+    stream = LiveStreams().start("page-load-a", "0" * 40, rate, request, max_seconds=60)
+    for i in range(0, len(samples), rate // 2):
+        stream.feed(samples[i : i + rate // 2].astype("<f4").tobytes())
+    assert stream.finish(path) is None and stream.live.error is not None
+    junk = tmp_path / "take.wav"
+    junk.write_bytes(b"RIFF but no audio")
+    with pytest.raises(AudioError, match="not a readable audio file"):
+        LiveStreams().start("page-load-b", "0" * 40, rate, request, max_seconds=60).finish(junk)
