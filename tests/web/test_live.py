@@ -4,6 +4,7 @@ browser's 48 kHz), the real VAD, model and repository."""
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import io
 import json
@@ -159,3 +160,62 @@ def test_live_takes_are_bounded(site):
         assert call(server, f"/api/live/{k}/stop", b"junk")[0] == 400
     assert call(server, f"/api/commit/{sha}/live", json_body={"session": keys[-1], "rate": RATE})[0] == 200
     assert call(server, f"/api/live/{keys[-1]}/stop", b"junk")[0] == 400
+
+
+def asgi_post(app, token: str, path: str, body: bytes) -> tuple[int, dict]:
+    """POST ``body`` to the Starlette ``app`` in this process, as uvicorn would hand it over."""
+
+    async def go() -> tuple[int, bytes]:
+        headers = [(b"host", b"127.0.0.1:0"), (b"x-gitvoice-token", token.encode()),
+                   (b"content-length", str(len(body)).encode())]
+        scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "headers": headers, "http_version": "1.1", "scheme": "http", "root_path": "",
+                 "server": ("127.0.0.1", 0), "client": ("127.0.0.1", 50000)}
+        given = [{"type": "http.request", "body": body, "more_body": False}]
+        out = {"status": 0, "body": b""}
+
+        async def receive() -> dict:
+            return given.pop() if given else {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                out["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                out["body"] += message.get("body", b"")
+
+        await app(scope, receive, send)
+        return out["status"], out["body"]
+
+    status, data = asyncio.run(go())
+    return status, json.loads(data)
+
+
+def test_a_failed_live_take_is_transcribed_whole(tmp_path, speech, monkeypatch, bundled_model):
+    """When live transcription fails (here: the engine cannot be had), the stop transcribes
+    the page's WAV as an upload is: the page gets its text all the same."""
+    from git_voice.app.live import LiveTranscriber
+    from git_voice.config import load_settings
+    from git_voice.gitops.repo import Repo
+    from git_voice.web.server import make_app
+    from git_voice.web.site import Site
+
+    repo = make_repo(tmp_path / "repo", commits=1)
+    (repo / "src" / "config.py").write_text("def load_config(path):\n    return read(path) or DEFAULTS\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Return the defaults")
+
+    def no_engine(self):
+        raise RuntimeError("the engine went away")
+
+    monkeypatch.setattr(LiveTranscriber, "_engine", no_engine)
+    app = make_app(Site(Repo.discover(repo), load_settings(repo), None, "t" * 24))
+    sha = head_sha(repo)
+    samples, rate = sf.read(speech(PHRASES[1]), dtype="float32")
+    assert asgi_post(app, "t" * 24, f"/api/commit/{sha}/live",
+                     json.dumps({"session": "page-load-9", "rate": rate}).encode())[0] == 200
+    for i in range(0, len(samples), rate // 2):
+        assert asgi_post(app, "t" * 24, "/api/live/page-load-9/chunk", samples[i : i + rate // 2].astype("<f4").tobytes())[0] == 200
+    status, body = asgi_post(app, "t" * 24, "/api/live/page-load-9/stop", wav_bytes(samples, rate))
+    assert status == 200 and "live" not in body, body
+    assert wer(PHRASES[1].replace("load config", "load_config"), body["text"]) <= 0.1, body
+    assert (repo / ".git" / "voice" / "takes" / body["take"]).is_file()
