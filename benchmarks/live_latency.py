@@ -14,6 +14,10 @@ which stops at the take's length (as if Enter was pressed then).
   does (``transcribe_files``), with the model already loaded in the process (as
   with ``git voice serve``); the one-off model load is printed apart.
 
+Each length gets ``--takes`` different takes (other pauses, starting at another
+sentence; default 3), and the WER is pooled over them: one 60 s take is some 150
+words, where two words make a point of WER.
+
 Both use the same code-term candidates (from a small staged change) and the same
 engine. WER is against the text the take was synthesised from, after the
 normalisation the tests use (lower case, no punctuation).
@@ -76,9 +80,9 @@ SENTENCES = [
 ]
 
 
-def build_take(seconds: float, seed: int) -> tuple[np.ndarray, str]:
-    """About ``seconds`` of speech: sentences in order (voice seed varies on each pass),
-    seeded pauses between them, 1 s of silence at the end; and the text spoken."""
+def build_take(seconds: float, seed: int, start: int = 0) -> tuple[np.ndarray, str]:
+    """About ``seconds`` of speech: sentences in order from ``start`` (voice seed varies on
+    each pass), seeded pauses between them, 1 s of silence at the end; and the text spoken."""
     import soundfile as sf
 
     from tests.helpers import synth
@@ -87,10 +91,10 @@ def build_take(seconds: float, seed: int) -> tuple[np.ndarray, str]:
     parts = [np.zeros(int(0.5 * RATE), np.float32)]
     said: list[str] = []
     total = len(parts[0])
-    i = 0
+    i = start
     while total < (seconds - 1.0) * RATE:
         sentence = SENTENCES[i % len(SENTENCES)]
-        audio, rate = sf.read(synth(sentence, seed=i // len(SENTENCES)), dtype="float32")
+        audio, rate = sf.read(synth(sentence, seed=(i - start) // len(SENTENCES)), dtype="float32")
         assert rate == RATE
         gap = np.zeros(int(rng.uniform(0.4, 1.2) * RATE), np.float32)
         parts += [audio, gap]
@@ -142,6 +146,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lengths", type=float, nargs="+", default=[15.0, 60.0, 180.0])
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--takes", type=int, default=3,
+                        help="different takes per length (other pauses, starting at another sentence); "
+                             "WER is pooled over them, as one take is few words")
     args = parser.parse_args()
     os.environ.setdefault("GIT_VOICE_CACHE", str(Path(__file__).resolve().parent.parent / ".cache" / "git-voice-test"))
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -152,7 +159,7 @@ def main() -> None:
     from git_voice.gitops.repo import Repo
     from tests.helpers import wer
 
-    takes = {L: build_take(L, seed=int(L)) for L in args.lengths}
+    takes = {(L, k): build_take(L, seed=int(L) + 1000 * k, start=7 * k) for L in args.lengths for k in range(args.takes)}
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_repo(Path(tmp) / "repo")
         settings = load_settings(repo)
@@ -164,7 +171,7 @@ def main() -> None:
               f"GIT_VOICE_THREADS={os.environ.get('GIT_VOICE_THREADS', 'unset')}")
         rows = []
         for r in range(args.rounds):
-            for L, (samples, said) in takes.items():
+            for (L, _k), (samples, said) in takes.items():
                 before = os.getloadavg()[0]
                 res = run_one(repo, samples, settings, request)
                 res.update(length=L, round=r, said=said, load=(before, os.getloadavg()[0]))
@@ -174,16 +181,17 @@ def main() -> None:
                       f"{100 * wer(said, res['live_text']):.1f} %, post-hoc {100 * wer(said, res['post_text']):.1f} %, "
                       f"live vs post-hoc {100 * wer(res['post_text'], res['live_text']):.1f} %; "
                       f"load {res['load'][0]:.1f}->{res['load'][1]:.1f}", flush=True)
-    print("\n| take | live: s after the take | post-hoc: s after the take | WER live | WER post-hoc | load avg |")
-    print("|---|---|---|---|---|---|")
+    print("\n| take | takes x rounds | live: s after the take (median) | post-hoc: s after the take | WER live | WER post-hoc | load avg |")
+    print("|---|---|---|---|---|---|---|")
     for L in args.lengths:
         mine = [x for x in rows if x["length"] == L]
         live = statistics.median(x["live"] for x in mine)
         post = statistics.median(x["post"] for x in mine)
-        wl = statistics.mean(wer(x["said"], x["live_text"]) for x in mine)
-        wp = statistics.mean(wer(x["said"], x["post_text"]) for x in mine)
+        words = sum(len(x["said"].split()) for x in mine)  # pooled: errors over all the words said
+        wl = sum(wer(x["said"], x["live_text"]) * len(x["said"].split()) for x in mine) / words
+        wp = sum(wer(x["said"], x["post_text"]) * len(x["said"].split()) for x in mine) / words
         loads = [v for x in mine for v in x["load"]]
-        print(f"| {mine[0]['seconds']:.0f} s | {live:.2f} | {post:.2f} | {100 * wl:.1f} % | {100 * wp:.1f} % | "
+        print(f"| {mine[0]['seconds']:.0f} s | {args.takes} x {args.rounds} | {live:.2f} | {post:.2f} | {100 * wl:.1f} % | {100 * wp:.1f} % | "
               f"{min(loads):.1f}-{max(loads):.1f} |")
     print(f"\n{platform.python_version()}, {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
 
