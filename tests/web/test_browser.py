@@ -50,9 +50,17 @@ def browser():
 
 
 def wait_for(predicate, timeout: float = 60.0, step: float = 0.1):
+    """``predicate()`` once it is true. The page re-renders parts of itself: an element
+    found and then replaced before it is read (stale) or not there yet is a "not yet",
+    not a failure (on a busy machine the render lands between the two calls)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = predicate()
+        try:
+            value = predicate()
+        except (StaleElementReferenceException, NoSuchElementException):
+            value = None
         if value:
             return value
         time.sleep(step)
@@ -148,10 +156,12 @@ def test_edited_transcript_reads_back_escaped(site, browser):
     browser.find_element("id", "save-edit").click()
     wait_for(lambda: "pwned" in browser.find_element("id", "transcript").text, 120)
     assert "<script>window.pwned" in git(repo, "notes", "--ref=voice", "show", commit)
-    assert "<script>window.pwned" in browser.find_element("id", "transcript").text
+    # The page shows the text, then again with its word timings: read what it settles on.
+    assert wait_for(lambda: "<script>window.pwned" in browser.find_element("id", "transcript").text, 60)
     assert browser.execute_script("return window.pwned === undefined")
-    code = [e.text for e in browser.find_elements("css selector", "#transcript .w.code code")]
-    assert "parse_headers." in code or "parse_headers" in code
+    code = wait_for(lambda: [e.text for e in browser.find_elements("css selector", "#transcript .w.code code")
+                             if e.text.rstrip(".") == "parse_headers"], 60)
+    assert code
 
 
 def test_recording_from_the_microphone(site, browser):
