@@ -41,7 +41,7 @@ def add_note(
     A note ``rev`` already has is replaced only with ``force`` (refused before any recording).
     """
     # Here, not at the top: post-commit imports this module to attach a note, and the
-    # transcription stack (numpy and the engine types) cost it 0.16 s on every voice commit.
+    # transcription stack (numpy and the engine types) is most of its start-up.
     from .transcribe import Request, candidates_of, joined_text, transcribe_files
 
     commit = repo.rev_parse(rev)

@@ -138,7 +138,7 @@ def transcribe_audio(audios: Sequence[Audio], request: Request) -> list[Transcri
     """Transcribe decoded audio with one engine load for all of it."""
     term_set = codeterms.collect(request.hotwords, request.candidates)
     # With a warm server, the speech map is loudness alone: the server runs the VAD on
-    # what it is sent, and running it here as well would cost each hook run 0.03 s more.
+    # what it is sent; running it here as well would only repeat that work.
     engine = _server(request) if any(vad.loudness_map(a.samples).any for a in audios) else None
     maps = [vad.loudness_map(a.samples) if engine is not None else vad.analyse(a.samples) for a in audios]
     load_seconds = 0.0

@@ -338,19 +338,23 @@ def snap(
             start, end = run[m.first].start, run[m.last].end
             if p and plain_phrase(run, m, snapper.kinds.get(m.term, ""), written_matches, decoded=d):
                 if d:  # the decoder wrote the name: back to the words ("the version file")
-                    rewrites.append(Rewrite(raw[start:end], " ".join(w.text.lower() for w in run[m.first : m.last + 1]),
-                                            start, end))
+                    rewrites.append(Rewrite(raw[start:end], _said(raw[start:end]), start, end))
                 continue
             # A span already written as a candidate is that candidate, whatever the
             # ranking among terms said alike ("ValueParser" next to ``value_parser``).
-            term = raw[start:end] if raw[start:end] in snapper.known else m.term
+            term = raw[start:end] if d else m.term
             start, end = _widen_backticks(raw, start, end)
             to = written(term, style)
             if predicate_phrase(run, m):  # "when it is detached": English, even if decoded as a name
-                to = " ".join(w.text.lower() for w in pieces(term)) if raw[start:end].strip("`") in snapper.known else raw[start:end]
+                to = _said(term) if d else raw[start:end]
             if raw[start:end] != to:
                 rewrites.append(Rewrite(raw[start:end], to, start, end))
     return apply(raw, rewrites), rewrites
+
+
+def _said(name: str) -> str:
+    """A name as the words it is said with: ``canRead`` → "can read"."""
+    return " ".join(w.text.lower() for w in pieces(name))
 
 
 def _widen_backticks(raw: str, start: int, end: int) -> tuple[int, int]:

@@ -17,7 +17,7 @@ _NO_LINE_START = set("。，、．！？；：）」』》】〉”’")
 
 def width(text: str) -> int:
     """Columns ``text`` takes on a terminal (control characters count as 0)."""
-    if text.isascii():  # a column each, but controls (wcwidth is imported only for the rest: 17 ms)
+    if text.isascii():  # a column each, but controls (wcwidth, slow to import, only for the rest)
         return sum(" " <= c <= "~" for c in text)
     from wcwidth import wcswidth, wcwidth
 

@@ -204,12 +204,13 @@ def _shows_voice_notes(args: Sequence[str]) -> bool:
     """Whether the voice notes go below each ``---``: yes unless the arguments choose notes
     themselves. A bare ``--notes`` (git's default notes ref) shows them as well; a named
     ``--notes=REF`` or a final ``--no-notes`` is the user's choice, kept as it is."""
-    opts = list(args[: list(args).index("--")]) if "--" in args else list(args)
+    args = list(args)
+    opts = args[: args.index("--")] if "--" in args else args
     choices = [a for a in opts if a in ("--notes", "--no-notes") or a.startswith("--notes=")]
-    while "--no-notes" in choices:  # git forgets the notes chosen before a --no-notes
-        choices = choices[choices.index("--no-notes") + 1 :] or [""]
-    if choices == [""]:
-        return False
+    if "--no-notes" in choices:  # git forgets the notes chosen before the last --no-notes
+        choices = choices[len(choices) - choices[::-1].index("--no-notes") :]
+        if not choices:
+            return False
     return not any(a.startswith("--notes=") for a in choices)
 
 

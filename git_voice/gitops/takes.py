@@ -250,18 +250,13 @@ def claims(repo: Repo) -> list[Claim]:
             continue  # a claim being built (claim_pending), or a left-over of one killed then
         try:
             info = json.loads((cdir / CLAIM_FILE).read_text("utf-8"))
-            takes = sorted(p for p in cdir.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
-        except FileNotFoundError:
-            if not cdir.exists():
-                continue  # settled by another commit meanwhile
-            info, takes = {}, []
         except (OSError, ValueError):
-            info, takes = {}, []
-        if not info:  # unreadable: how old it is is all that is known
-            with contextlib.suppress(OSError):
-                info = {"created": cdir.stat().st_mtime}
-            with contextlib.suppress(OSError):
-                takes = sorted(p for p in cdir.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+            info = {}
+        try:
+            takes = sorted(p for p in cdir.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+            info = info or {"created": cdir.stat().st_mtime}  # unreadable: its age is all that is known
+        except OSError:
+            continue  # settled by another commit meanwhile (or not a claim folder at all)
         out.append(Claim(cdir, takes, info))
     return out
 

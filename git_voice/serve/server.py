@@ -47,6 +47,9 @@ OptionsFor = Callable[[list[str], "str | None", Any], DecodeOptions]
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 DEFAULT_MODEL_NAMES = {"bundled", "default", "whisper-1", ""}
 READ_TIMEOUT = 60.0
+# Of a request's "context" (what was said before the audio) the decoder reads at
+# most 223 tokens; more than this many characters is cut from the front.
+CONTEXT_CHARS = 4000
 
 
 class ServerError(GitVoiceError):
@@ -186,7 +189,7 @@ class Transcriber:
         settings = request_settings(self.settings, fields)
         options = self.options_for(hotwords, fields.get("language") or settings.language, settings)
         if fields.get("context"):
-            options = dataclasses.replace(options, context=fields["context"][-4000:])
+            options = dataclasses.replace(options, context=fields["context"][-CONTEXT_CHARS:])
         with self.lock:
             if self.model_thread is not None:
                 result = self.model_thread.call(self._transcribe, samples, options)
