@@ -49,6 +49,13 @@ class Word:
     code: bool = False
     unsure: bool = False
 
+    @property
+    def code_parts(self) -> tuple[str, str, str]:
+        """(punctuation before, the code, punctuation after): a sentence's full stop or
+        comma is not part of the name it follows (``user_store.py.`` shows as
+        ``user_store.py`` then ``.``)."""
+        return code_parts(self.w)
+
 
 def text_sha(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
@@ -57,6 +64,18 @@ def text_sha(text: str) -> str:
 def bare(word: str) -> str:
     """``word`` without the punctuation around it and without backticks."""
     return word.strip("`'\".,;:!?()[]{}<>").strip("`")
+
+
+_AROUND = re.compile(r"^([\"'(\[]*)(.*?)([\"'.,;:!?)\]]*)$", re.S)
+
+
+def code_parts(word: str) -> tuple[str, str, str]:
+    """Split ``word`` into its leading punctuation, its code and its trailing sentence
+    punctuation, backticks dropped. A call's own ``)`` stays with the name."""
+    lead, core, trail = _AROUND.match(word.replace("`", "")).groups()
+    while trail.startswith(")") and core.count("(") > core.count(")"):
+        core, trail = core + ")", trail[1:]
+    return lead, core, trail
 
 
 def is_code(word: str, terms: Iterable[str] = ()) -> bool:

@@ -62,3 +62,11 @@ def test_subtitles_from_words():
 def test_code_shapes():
     assert voicewords.is_code("parse_headers,") and voicewords.is_code("os.path.join") and voicewords.is_code("getUserById")
     assert voicewords.is_code("Plan", ["Plan"]) and not voicewords.is_code("plan.") and not voicewords.is_code("The")
+
+
+def test_code_parts_leave_sentence_punctuation_outside_the_name():
+    assert voicewords.code_parts("user_store.py.") == ("", "user_store.py", ".")
+    assert voicewords.code_parts("`parse_headers`,") == ("", "parse_headers", ",")
+    assert voicewords.code_parts("get_user().") == ("", "get_user()", ".")
+    assert voicewords.code_parts("(get_user).") == ("(", "get_user", ").")
+    assert voicewords.code_parts('"os.path.join"') == ('"', "os.path.join", '"')
