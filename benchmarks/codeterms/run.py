@@ -195,9 +195,11 @@ def prompted(engine, samples, hotwords: list[str]) -> str:
     feats = engine.processor.feature_extractor(samples, sampling_rate=16000, return_tensors="pt")
     kwargs = {}
     if kept:
-        kwargs["prompt_ids"] = engine.processor.get_prompt_ids(", ".join(kept) + ".", return_tensors="pt")
+        # as transformers' get_prompt_ids: <|startofprev|>, then the text after a space
+        prompt = ", ".join(kept) + "."
+        kwargs["prompt_ids"] = torch.tensor([engine.vocab.prev_sot] + tok.encode(" " + prompt, add_special_tokens=False))
     with torch.inference_mode():
-        out = engine.model.generate(feats["input_features"], return_timestamps=True, **kwargs)
+        out = engine.generator().generate(feats["input_features"], return_timestamps=True, **kwargs)
     return tok.decode(out[0], skip_special_tokens=True).strip()
 
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 import numpy as np
@@ -57,7 +58,11 @@ from ...errors import ModelError
 from ...types import Segment
 from ...util import first_line
 from ..engine import DecodeOptions, Engine, EngineResult
+from . import plain
 from .decoder import LeanDecoder
+from .features import LogMel
+from .plain import plain_applies
+from .tokens import Tokenizer
 from .beam import beam_search
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, greedy
 from .rescoring import reread_decoded
@@ -80,14 +85,21 @@ class WhisperEngine(Engine):
         super().__init__(name, device)
         self.compute_type = compute_type_for(device, compute_type)
         runtime = config.runtime()
-        quiet_transformers()
         import torch
-        from transformers import WhisperForConditionalGeneration, WhisperProcessor
 
+        self.path = Path(path)
+        self._generator: Any = None
         try:
-            self.processor = WhisperProcessor.from_pretrained(str(path))
-            # SDPA: one fused attention kernel instead of matmul + softmax + matmul.
-            model = WhisperForConditionalGeneration.from_pretrained(str(path), dtype=dtype, attn_implementation="sdpa")
+            if plain_applies(self.path):
+                # An English-only checkpoint: plain torch modules, transformers' model only for generate.
+                model = plain.load(self.path, dtype, device)
+                self.processor = SimpleNamespace(feature_extractor=LogMel(model.config.num_mel_bins or 80),
+                                                 tokenizer=Tokenizer(self.path))
+            else:
+                model = self._transformers_model(dtype)
+                from transformers import WhisperProcessor
+
+                self.processor = WhisperProcessor.from_pretrained(str(path))
         except Exception as exc:  # corrupt or partial files surface in many exception types
             raise ModelError(f"cannot load the Whisper model in {path}: {first_line(exc)}") from None
         self.model = model.to(device).eval()
@@ -99,11 +111,32 @@ class WhisperEngine(Engine):
         # The greedy loop (see greedy.greedy); False: generate always.
         self.fast_path = runtime.fast_path
         self.vocab = Vocab.of(self.model, device)
-        speed_up_generate(self.model, self.vocab.suppress_bias)
+        if hasattr(self.model, "generate"):  # transformers' model: generate runs it
+            self._generator = self.model
+            speed_up_generate(self.model, self.vocab.suppress_bias)
         release_freed_memory()
         # Threads per window: torch's count on an idle machine, fewer when other
         # work holds the cores (see runtime.threads_for_window). GIT_VOICE_THREADS=N fixes it.
         self.fixed_threads = runtime.threads
+
+    def _transformers_model(self, dtype: Any) -> Any:
+        quiet_transformers()
+        from transformers import WhisperForConditionalGeneration
+
+        # SDPA: one fused attention kernel instead of matmul + softmax + matmul.
+        return WhisperForConditionalGeneration.from_pretrained(str(self.path), dtype=dtype, attn_implementation="sdpa")
+
+    def generator(self) -> Any:
+        """transformers' model, for ``generate`` (built on first use where the plain modules run)."""
+        if self._generator is None:
+            try:
+                model = self._transformers_model(self.dtype).to(self.device).eval()
+            except Exception as exc:
+                raise ModelError(f"cannot load the Whisper model in {self.path}: {first_line(exc)}") from None
+            apply_compute_type(model, self.compute_type)
+            speed_up_generate(model, self.vocab.suppress_bias)
+            self._generator = model
+        return self._generator
 
     def warm_up(self) -> None:
         """One window through the encoder and a few decoder steps, on silence."""
@@ -179,8 +212,9 @@ class WhisperEngine(Engine):
             # (temperature fallback, no end of text): transformers' generate, whole.
             if processors:
                 kwargs["logits_processor"] = processors
+            generator = self.generator()
             with window_threads(self.fixed_threads), self.torch.inference_mode(), self._seeded():
-                out = self.model.generate(**feats, **kwargs)
+                out = generator.generate(**feats, **kwargs)
                 if readings is not None and isinstance(out, dict) and out.get("segments"):
                     out["rereads"] = reread_decoded(self, feats["input_features"], out["segments"][0], readings, language)
         # A last segment without its closing timestamp runs to the end of the (padded)

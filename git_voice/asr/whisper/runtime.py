@@ -169,10 +169,62 @@ def quantize_linear_int8(model: Any) -> Any:
         return torch.ao.quantization.quantize_dynamic(model, spec, inplace=True)
 
 
+def quantize_rows_int8(linear: Any, rows: int = 4096) -> Any:
+    """A dynamic int8 copy of ``linear`` made a block of rows at a time, whatever its weight's dtype.
+
+    The same weights as :func:`quantize_linear_int8` gives (its observer sets one
+    scale per output row from that row alone, so blocks do not change them;
+    tested equal), without a float32 copy of the whole matrix: the output
+    projection of :mod:`.plain` is the float16 token embedding itself.
+    """
+    import warnings
+
+    import torch
+
+    spec = torch.ao.quantization.per_channel_dynamic_qconfig
+    weight = linear.weight.detach()
+    values = torch.empty(weight.shape, dtype=torch.int8)
+    scales, zeros = [], []
+    for first in range(0, weight.shape[0], rows):
+        block = weight[first : first + rows].to(torch.float32)
+        observer = spec.weight()
+        observer(block)
+        scale, zero = observer.calculate_qparams()
+        scale, zero = scale.to(torch.float64), zero.to(torch.int64)
+        with warnings.catch_warnings():  # torch >= 2.10 points at torchao; these functions still work
+            warnings.simplefilter("ignore")
+            values[first : first + rows] = torch.quantize_per_channel(block, scale, zero, 0, torch.qint8).int_repr()
+        scales.append(scale)
+        zeros.append(zero)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        qweight = torch._make_per_channel_quantized_tensor(values, torch.cat(scales), torch.cat(zeros), 0)
+        del values
+        out = torch.ao.nn.quantized.dynamic.Linear(weight.shape[1], weight.shape[0], bias_=linear.bias is not None, dtype=torch.qint8)
+        bias = linear.bias.detach().to(torch.float32) if linear.bias is not None else None
+        out.set_weight_bias(qweight, bias)
+    return out
+
+
+def float32_linear(linear: Any) -> Any:
+    """``linear`` with a float32 weight (a copy where the weight is kept in another dtype)."""
+    import torch
+
+    if linear.weight.dtype == torch.float32:
+        return linear
+    out = torch.nn.Linear.__new__(torch.nn.Linear)  # not nn.Linear(): no initialisation, no meta tensors
+    torch.nn.Module.__init__(out)
+    out.in_features, out.out_features = linear.in_features, linear.out_features
+    out.weight = torch.nn.Parameter(linear.weight.detach().to(torch.float32), requires_grad=False)
+    bias = linear.bias
+    out.register_parameter("bias", None if bias is None else torch.nn.Parameter(bias.detach().to(torch.float32), requires_grad=False))
+    return out
+
+
 def apply_compute_type(model: Any, compute_type: str, family: str | None = None) -> Any:
     """Quantise or wrap ``model`` in place for ``compute_type``; the cross-attention dtype.
 
-    - ``float32``: as loaded.
+    - ``float32``: as loaded (an output projection kept in float16 gets its float32 copy).
     - ``int8``: every linear layer dynamic int8 (as CTranslate2's int8).
     - ``mixed``: the output projection int8 and the decoder's layers float32
       everywhere; the encoder by CPU family (``family``, default :func:`cpu_family`):
@@ -184,10 +236,13 @@ def apply_compute_type(model: Any, compute_type: str, family: str | None = None)
     """
     import torch
 
-    if compute_type == "int8":
+    if compute_type == "float32":
+        model.proj_out = float32_linear(model.proj_out)
+    elif compute_type == "int8":
+        model.proj_out = quantize_rows_int8(model.proj_out)
         quantize_linear_int8(model)
     elif compute_type == "mixed":
-        model.proj_out = quantize_linear_int8(torch.nn.Sequential(model.proj_out))[0]
+        model.proj_out = quantize_rows_int8(model.proj_out)
         encoder = model.model.encoder
         if (family or cpu_family()) != "bf16":
             quantize_linear_int8(encoder)

@@ -62,10 +62,13 @@ def test_compute_type_choice(monkeypatch):
         compute_type_for("cpu", "int4")
 
 
-def test_default_engine_is_mixed_with_sdpa(bundled_model):
+def test_default_engine_is_mixed_on_the_plain_modules(bundled_model):
+    from git_voice.asr.whisper import plain
+
     engine, _ = load_engine(None, "cpu")
     assert engine.compute_type == "mixed"
-    assert engine.model.config._attn_implementation == "sdpa"
+    assert type(engine.model).__module__ == plain.__name__  # not transformers' model (see test_plain)
+    assert engine.generator().config._attn_implementation == "sdpa"  # generate's, built when needed
 
 
 def test_int8_quantises_every_linear_layer_per_row(int8_engine):
@@ -345,7 +348,9 @@ def test_context_goes_before_the_audio_as_generate_puts_a_prompt(bundled_model, 
     with_context = _segments(engine, samples, DecodeOptions(context=before), True)
     feats = engine._features(samples)
     with torch.inference_mode():
-        out = engine.model.generate(**feats, return_timestamps=True, return_segments=True,
-                                    prompt_ids=engine.processor.get_prompt_ids(before, return_tensors="pt"))
+        from transformers import WhisperProcessor
+
+        prompt = WhisperProcessor.from_pretrained(str(bundled_model)).get_prompt_ids(before, return_tensors="pt")
+        out = engine.generator().generate(**feats, return_timestamps=True, return_segments=True, prompt_ids=prompt)
     assert [s[2] for s in with_context] == [s.text for s in engine._segments(out)]
     assert heard in with_context[0][2] and heard not in _segments(engine, samples, DecodeOptions(), True)[0][2]
