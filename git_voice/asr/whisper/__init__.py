@@ -1,4 +1,4 @@
-"""Whisper (any size, English-only or multilingual) through transformers; see :mod:`.engine`."""
+"""Whisper (any size, English-only or multilingual), in plain torch or through transformers; see :mod:`.engine`."""
 
 from .engine import WhisperEngine
 

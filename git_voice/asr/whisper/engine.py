@@ -1,4 +1,12 @@
-"""Whisper (any size, English-only or multilingual) through transformers.
+"""Whisper (any size, English-only or multilingual): plain torch modules, transformers where needed.
+
+An English-only checkpoint in safetensors (the bundled tiny.en is one) runs on
+:mod:`.plain`'s modules with :mod:`.features`' log-mel and :mod:`.tokens`'
+tokenizer, the same arithmetic as transformers' model without importing it
+(about 120 MB less resident memory); transformers' ``WhisperForConditionalGeneration``
+is built on first need, for ``generate`` (:meth:`WhisperEngine.generator`).
+Multilingual checkpoints (language detection) and other layouts load
+transformers' model and processor as before.
 
 Decoding follows OpenAI's reference defaults, which transcribe both shared
 recordings word for word with tiny.en: greedy search conditioned on the previous
@@ -39,9 +47,12 @@ twice float32's speed, and the shared recordings keep their words (the
 encoder's error is not carried from step to step as the decoder's is).
 GPUs run float16 (``asr.device.resolve_device``).
 
-The package: ``engine`` (this class), ``greedy`` (the window loop and greedy
-search), ``beam`` (beam search), ``decoder`` (the lean decoder step), ``timestamps`` (token rules and segments), ``rescoring`` (re-reading
-code terms against the audio), ``runtime`` (threads, quantisation, the generate patch).
+The package: ``engine`` (this class), ``plain``, ``features`` and ``tokens``
+(the network, log-mel and tokenizer without transformers), ``greedy`` (the
+window loop and greedy search), ``beam`` (beam search), ``decoder`` (the lean
+decoder step), ``timestamps`` (token rules and segments), ``rescoring``
+(re-reading code terms against the audio), ``wordtimes`` (word timings),
+``runtime`` (threads, quantisation, the generate patch).
 """
 
 from __future__ import annotations
@@ -67,7 +78,8 @@ from .beam import beam_search
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, greedy
 from .rescoring import reread_decoded
 from ..models import quiet_transformers
-from .runtime import apply_compute_type, compute_type_for, release_freed_memory, speed_up_generate, window_threads
+from .runtime import (apply_compute_type, compute_type_for, fix_mmap_threshold, quantize_rows_int8, release_freed_memory, speed_up_generate,
+                      window_threads)
 from .timestamps import Vocab
 
 SAMPLE_RATE = 16000
@@ -79,12 +91,13 @@ NO_SPEECH_THRESHOLD = 0.6
 
 
 class WhisperEngine(Engine):
-    """Whisper through transformers; see the module docstring for how it decodes."""
+    """Whisper on plain modules or transformers' model; see the module docstring for how it decodes."""
 
     def __init__(self, path: Path, name: str, device: str, dtype: Any, compute_type: str | None = None) -> None:
         super().__init__(name, device)
         self.compute_type = compute_type_for(device, compute_type)
         runtime = config.runtime()
+        fix_mmap_threshold()
         import torch
 
         self.path = Path(path)
@@ -92,7 +105,8 @@ class WhisperEngine(Engine):
         try:
             if plain_applies(self.path):
                 # An English-only checkpoint: plain torch modules, transformers' model only for generate.
-                model = plain.load(self.path, dtype, device)
+                output = quantize_rows_int8 if self.compute_type in ("mixed", "int8") else None
+                model = plain.load(self.path, dtype, device, output=output)
                 self.processor = SimpleNamespace(feature_extractor=LogMel(model.config.num_mel_bins or 80),
                                                  tokenizer=Tokenizer(self.path))
             else:

@@ -18,9 +18,10 @@ checks the encoder output, the decoder's logits and whole transcripts against
 transformers' model.
 
 Memory: a checkpoint stored in float16 (the bundled tiny.en is) keeps its token
-embedding in float16, cast per lookup (exact: a float16 value is a float32
-value), and the output projection tied to it is made int8 from it by the
-``mixed`` and ``int8`` compute types without a float32 copy (:func:`load`).
+embedding in float16 in the mapped file, cast per lookup (exact: a float16
+value is a float32 value), so only the rows of tokens decoded become resident;
+the output projection tied to it is made int8 from a float16 copy by the
+``mixed`` and ``int8`` compute types, without a float32 copy (:func:`load`).
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ def plain_applies(path: Path) -> bool:
             and not config.scale_embedding)
 
 
-def build(config: Settings, generation_config: Settings, state: dict[str, Any]) -> Any:
+def build(config: Settings, generation_config: Settings, state: dict[str, Any], output: Any = None) -> Any:
     """The modules around the tensors of ``state`` (transformers' names), taken as they are.
+
+    ``output``: the output projection already made (int8, while loading), or None
+    to make it a linear layer over ``state["proj_out.weight"]``.
 
     Built without ``nn.Linear(...)``'s initialisation and without the meta device:
     creating a meta tensor imports torch's symbolic-shape stack (sympy, mpmath,
@@ -193,7 +197,7 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any]) 
             self.model = nn.Module()
             self.model.encoder = Encoder()
             self.model.decoder = Decoder()
-            self.proj_out = linear("proj_out", bias=False)
+            self.proj_out = output if output is not None else linear("proj_out", bias=False)
             self.config, self.generation_config = config, generation_config
 
         @property
@@ -209,26 +213,34 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any]) 
 _DTYPES = {"F16": "float16", "BF16": "bfloat16", "F32": "float32"}
 
 
-def read_tensors(path: Path, convert: Any) -> dict[str, Any]:
+def _header(f: Any) -> tuple[dict, int]:
+    """The JSON header of an open safetensors file and where its data begins."""
+    size = int.from_bytes(f.read(8), "little")
+    if not 2 <= size <= 100_000_000:
+        raise ValueError("not a safetensors file (header length)")
+    return json.loads(f.read(size)), 8 + size
+
+
+def read_tensors(path: Path, convert: Any, first: str | None = None) -> dict[str, Any]:
     """Every tensor of a safetensors file, each read into memory of its own and passed
     through ``convert(name, tensor)`` before the next is read.
 
     The safetensors library maps the file and hands out views of it: converting
     a view touches every page, and the touched pages of a mapping count as the
-    process's resident memory for as long as any view lives (the token
-    embedding, kept in float16, would hold them all: 72 MB for tiny.en). Read
-    one tensor at a time instead, so only the converted weights stay resident.
-    The format is an 8-byte little-endian header length, a JSON header of
-    dtype, shape and byte offsets per name, then the data.
+    process's resident memory for as long as any view lives. Reading one tensor
+    at a time instead keeps only the converted weights resident. ``first``: a
+    name read before the others. The format is
+    an 8-byte little-endian header length, a JSON header of dtype, shape and
+    byte offsets per name, then the data.
     """
     import torch
 
     out: dict[str, Any] = {}
     with open(path, "rb") as f:
-        size = int.from_bytes(f.read(8), "little")
-        header = json.loads(f.read(size))
-        base = 8 + size
-        for name, info in header.items():
+        header, base = _header(f)
+        names = sorted(header, key=lambda n: n != first)
+        for name in names:
+            info = header[name]
             if name == "__metadata__":
                 continue
             kind = _DTYPES.get(info["dtype"])
@@ -245,27 +257,61 @@ def read_tensors(path: Path, convert: Any) -> dict[str, Any]:
     return out
 
 
-def load(path: Path, dtype: Any, device: str) -> Any:
+def map_tensor(path: Path, name: str) -> Any:
+    """Tensor ``name`` of a safetensors file as a read-only view of the mapped file.
+
+    For the token embedding: a decoding step looks up one row of it, so only the
+    pages of the tokens decoded become resident (about 3 MB for a note), not the
+    table (40 MB for tiny.en in float16).
+    """
+    import warnings
+
+    import numpy as np
+    import torch
+
+    with open(path, "rb") as f:
+        header, base = _header(f)
+    info = header[name]
+    start, end = info["data_offsets"]
+    kind = {"F16": np.float16, "F32": np.float32}[info["dtype"]]
+    array = np.memmap(path, dtype=kind, mode="r", offset=base + start, shape=tuple(info["shape"]))
+    with warnings.catch_warnings():  # read-only: torch warns that writes would fail; nothing writes
+        warnings.simplefilter("ignore")
+        return torch.from_numpy(array)
+
+
+def load(path: Path, dtype: Any, device: str, output: Any = None) -> Any:
     """The checkpoint in ``path`` on these modules, weights in ``dtype`` on ``device``, in eval mode.
 
-    On CPU the token embedding keeps the checkpoint's float16 (cast per lookup),
-    and the output projection, tied to it, is left in float16 for
-    :func:`.runtime.apply_compute_type` to make int8 or float32 from, row block by
-    row block: a full float32 copy of it (80 MB for tiny.en) never exists
-    unless float32 is what runs.
+    On CPU a float16 token embedding is looked up in the mapped file
+    (:func:`map_tensor`). ``output(weight)``, when given, makes the output
+    projection (tied to the embedding) from the float16 weight as soon as it is
+    read, before the other weights (:func:`.runtime.quantize_rows_int8` for the
+    ``mixed`` and ``int8`` compute types): the float16 copy is gone again before
+    most of the model exists, and a full float32 copy of it (80 MB for tiny.en)
+    is never made unless float32 is what runs.
     """
     import torch
 
     path = Path(path)
     config, gen = read_settings(path / "config.json"), read_settings(path / "generation_config.json")
     embed_name = "model.decoder.embed_tokens.weight"
+    made: list[Any] = []
 
     def convert(name: str, tensor: Any) -> Any:
         if name == embed_name and device == "cpu" and tensor.dtype == torch.float16:
-            return tensor
+            if output is not None:
+                made.append(output(tensor))
+                return None
+            return tensor  # the output projection's weight (apply_compute_type converts it)
         return tensor.to(device=device, dtype=dtype)
 
-    state = read_tensors(path / "model.safetensors", convert)
+    state = read_tensors(path / "model.safetensors", convert, first=embed_name)
     state.pop("proj_out.weight", None)  # tied to the token embedding
-    state["proj_out.weight"] = state[embed_name]
-    return build(config, gen, state)
+    projection = state[embed_name]
+    if made or (device == "cpu" and projection.dtype == torch.float16):
+        # Lookups read the file's pages (only the rows of tokens decoded become resident).
+        state[embed_name] = map_tensor(path / "model.safetensors", embed_name)
+    if not made:
+        state["proj_out.weight"] = projection
+    return build(config, gen, state, made[0] if made else None)

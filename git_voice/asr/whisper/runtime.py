@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 from ... import config
@@ -170,7 +171,8 @@ def quantize_linear_int8(model: Any) -> Any:
 
 
 def quantize_rows_int8(linear: Any, rows: int = 4096) -> Any:
-    """A dynamic int8 copy of ``linear`` made a block of rows at a time, whatever its weight's dtype.
+    """A dynamic int8 copy of ``linear`` (a linear layer, or a weight matrix alone) made a
+    block of rows at a time, whatever its weight's dtype.
 
     The same weights as :func:`quantize_linear_int8` gives (its observer sets one
     scale per output row from that row alone, so blocks do not change them;
@@ -182,6 +184,8 @@ def quantize_rows_int8(linear: Any, rows: int = 4096) -> Any:
     import torch
 
     spec = torch.ao.quantization.per_channel_dynamic_qconfig
+    if isinstance(linear, torch.Tensor):
+        linear = SimpleNamespace(weight=linear, bias=None)
     weight = linear.weight.detach()
     values = torch.empty(weight.shape, dtype=torch.int8)
     scales, zeros = [], []
@@ -228,8 +232,10 @@ def apply_compute_type(model: Any, compute_type: str, family: str | None = None)
     - ``int8``: every linear layer dynamic int8 (as CTranslate2's int8).
     - ``mixed``: the output projection int8 and the decoder's layers float32
       everywhere; the encoder by CPU family (``family``, default :func:`cpu_family`):
-      under bfloat16 autocast, with the cross-attention keys and values in
-      bfloat16, where the CPU has bfloat16 matrix units; else its linear layers
+      under bfloat16 autocast (its linear and convolution weights stored in
+      bfloat16, the values autocast would cast them to), with the
+      cross-attention keys and values in bfloat16, where the CPU has bfloat16
+      matrix units; else its linear layers
       dynamic int8 (about twice float32's speed with AVX2 or AVX-512 VNNI, and the
       shared recordings keep their words: the encoder's error does not build up
       step after step as the decoder's does).
@@ -239,14 +245,22 @@ def apply_compute_type(model: Any, compute_type: str, family: str | None = None)
     if compute_type == "float32":
         model.proj_out = float32_linear(model.proj_out)
     elif compute_type == "int8":
-        model.proj_out = quantize_rows_int8(model.proj_out)
+        if isinstance(model.proj_out, torch.nn.Linear):  # else made int8 while loading (plain.load)
+            model.proj_out = quantize_rows_int8(model.proj_out)
         quantize_linear_int8(model)
     elif compute_type == "mixed":
-        model.proj_out = quantize_rows_int8(model.proj_out)
+        if isinstance(model.proj_out, torch.nn.Linear):
+            model.proj_out = quantize_rows_int8(model.proj_out)
         encoder = model.model.encoder
         if (family or cpu_family()) != "bf16":
             quantize_linear_int8(encoder)
             return None
+        # Autocast would cast the weights to bfloat16 on every call (and hold the copies
+        # through it): cast them once. The layer norms stay float32, as autocast runs them.
+        for name, module in encoder.named_modules():
+            if isinstance(module, torch.nn.Linear) or name in ("conv1", "conv2"):
+                for key, param in list(module.named_parameters(recurse=False)):
+                    setattr(module, key, torch.nn.Parameter(param.detach().to(torch.bfloat16), requires_grad=False))
         plain = encoder.forward
 
         def forward(*args: Any, **kwargs: Any) -> Any:
@@ -258,6 +272,34 @@ def apply_compute_type(model: Any, compute_type: str, family: str | None = None)
         encoder.forward = forward
         return torch.bfloat16
     return None
+
+
+# Allocations at least this large are mapped on their own and unmapped when freed.
+MMAP_THRESHOLD = 1 << 20
+
+
+def fix_mmap_threshold(size: int = MMAP_THRESHOLD) -> bool:
+    """Have glibc map allocations of ``size`` bytes or more on their own, for good (``mallopt``).
+
+    glibc's threshold starts at 128 KiB and, each time such a block is freed,
+    rises to its size (up to 32 MiB): after the first few encoder activations
+    are freed, later ones of a few MB come from the heap, whose freed pieces
+    stay resident in scattered holes. Over the five files of
+    ``benchmarks/speed.py`` that grew the peak by 60 to 80 MB past what was ever
+    live at once. A fixed threshold hands such blocks back on free. Left
+    alone where ``MALLOC_MMAP_THRESHOLD_`` is set (the user chose) or the C
+    library is not glibc. Returns whether it was set.
+    """
+    import ctypes
+    import ctypes.util
+
+    if "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(-3, int(size)))  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # not glibc
+        return False
 
 
 def release_freed_memory() -> None:

@@ -162,3 +162,36 @@ def test_a_checkpoint_that_does_not_fit_is_one_clear_error(bundled_model, tmp_pa
     (copy / "model.safetensors").write_bytes(data[: len(data) // 2])  # cut short
     with pytest.raises(ModelError, match="cannot load the Whisper model.*ends early"):
         WhisperEngine(copy, "broken", device, dtype)
+
+
+def test_encoder_weights_kept_in_bfloat16_give_autocasts_output(bundled_model):
+    """``mixed`` on a CPU with bfloat16 units stores the encoder's linear and convolution
+    weights in bfloat16 once, instead of autocast casting them on every call: same output."""
+    import torch
+
+    from git_voice.asr.whisper.runtime import apply_compute_type
+
+    reference, ours = plain.load(bundled_model, torch.float32, "cpu"), plain.load(bundled_model, torch.float32, "cpu")
+    apply_compute_type(ours, "mixed", family="bf16")
+    feats = torch.randn(1, 80, 3000, generator=torch.Generator().manual_seed(3))
+    with torch.inference_mode():
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            expected = reference.model.encoder(feats).last_hidden_state.float()
+        got = ours.model.encoder(feats).last_hidden_state
+    assert ours.model.encoder.layers[0].fc1.weight.dtype == torch.bfloat16
+    assert ours.model.encoder.layers[0].final_layer_norm.weight.dtype == torch.float32
+    assert torch.equal(got, expected)
+
+
+def test_mmap_threshold_is_left_to_a_user_who_set_it():
+    code = "from git_voice.asr.whisper.runtime import fix_mmap_threshold; print(fix_mmap_threshold())"
+    import os
+
+    chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536"})
+    default = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"})
+    assert chosen.stdout.strip() == "False"
+    import platform
+
+    assert default.stdout.strip() == ("True" if platform.libc_ver()[0] == "glibc" else "False")
