@@ -1,14 +1,16 @@
-"""Where git-voice's memory goes: resident memory after each import and loading step.
+"""Where git-voice's memory goes: resident memory after each step of the Whisper engine.
 
     .venv/bin/python benchmarks/memory.py
 
-One fresh process, steps in the order the Whisper engine takes them: numpy,
-torch, transformers' Whisper configuration (the package's base), the generation
-stack that transformers' Whisper model imports, the model module, the processor
-(feature extractor and tokenizer), the float32 model, then the engine as it runs
-(default compute type). Prints RSS after each step, the peak so far, and which
-top-level packages the generation stack pulls in. faster-whisper's figure for
-comparison is in benchmarks/speed.py's output (it imports no torch).
+One fresh process, steps in the order the engine takes them: numpy, torch, the
+engine loaded with the default compute type (plain torch modules for the
+bundled English-only model: ``asr/whisper/plain.py``), warmed up, then a 35 s
+recording transcribed greedy and with beam 5. Prints RSS (anonymous and
+file-backed) after each step and the peak so far. Then, for comparison, what
+importing transformers' Whisper model module would add on top (the engine
+builds that model only when ``generate`` is needed), and which top-level
+packages it pulls in. faster-whisper's figure is in benchmarks/speed.py's
+output (it imports no torch).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def rss_mb() -> float:
@@ -31,53 +34,64 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_parts() -> tuple[float, float]:
+    """(anonymous, file-backed) resident memory now, MB (Linux: /proc/self/status)."""
+    parts = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("RssAnon", "RssFile"):
+            parts[key] = int(value.split()[0]) / 1024
+    return parts.get("RssAnon", float("nan")), parts.get("RssFile", float("nan"))
+
+
 def main() -> None:
-    rows: list[tuple[str, float, float]] = []
+    from machine import cpu_header
+
+    rows: list[tuple[str, float, float, float, float]] = []
 
     def step(name: str) -> None:
-        rows.append((name, rss_mb(), peak_mb()))
+        anon, file = rss_parts()
+        rows.append((name, rss_mb(), anon, file, peak_mb()))
 
     step("python")
     import numpy  # noqa: F401
 
-    step("import numpy")
+    from git_voice.audio.load import load_audio
+
+    recording = ROOT.parent / "shared" / "speech" / "harvard_list72_8k.wav"
+    if not recording.exists():
+        raise SystemExit(f"{recording} is needed (the shared human recordings)")
+    samples = load_audio(recording).samples
+    step("numpy, audio loading, a 35 s recording")
     import torch
 
+    torch.set_num_threads(2)
     step("import torch")
-    from transformers.models.whisper.configuration_whisper import WhisperConfig  # noqa: F401
-
-    step("transformers + Whisper config")
-    before = set(sys.modules)
-    import transformers.generation.utils  # noqa: F401
-
-    pulled = collections.Counter(m.split(".")[0] if not m.startswith("torch.") else ".".join(m.split(".")[:2])
-                                 for m in set(sys.modules) - before)
-    step("transformers' generation stack")
-    from transformers.models.whisper import modeling_whisper  # noqa: F401
-
-    step("transformers' Whisper model module")
-    from transformers import WhisperForConditionalGeneration, WhisperProcessor
-
     from git_voice.asr.bundled import ensure_bundled_model
-
-    path = str(ensure_bundled_model())
-    WhisperProcessor.from_pretrained(path)
-    step("processor loaded")
-    model = WhisperForConditionalGeneration.from_pretrained(path, dtype=torch.float32, attn_implementation="sdpa")
-    step("float32 model loaded")
-    del model
+    from git_voice.asr.engine import DecodeOptions
     from git_voice.asr.whisper import WhisperEngine
 
     engine = WhisperEngine(ensure_bundled_model(), "tiny.en", "cpu", torch.float32)
-    step(f"engine ({engine.compute_type}) loaded, first model freed")
+    step(f"engine loaded ({engine.compute_type}, {type(engine.model).__module__.rsplit('.', 1)[-1]} modules)")
     engine.warm_up()
     step("engine warmed up")
-    print(f"{'step':<44}{'RSS MB':>8}{'peak MB':>9}{'added':>7}")
+    engine.transcribe(samples, DecodeOptions())
+    step("35 s transcribed, greedy")
+    engine.transcribe(samples, DecodeOptions(beam_size=5))
+    step("35 s transcribed, beam 5")
+    before = set(sys.modules)
+    from transformers.models.whisper import modeling_whisper  # noqa: F401
+
+    pulled = collections.Counter(m.split(".")[0] if not m.startswith("torch.") else ".".join(m.split(".")[:2])
+                                 for m in set(sys.modules) - before)
+    step("(for comparison) transformers' Whisper module")
+    print("\n".join(cpu_header()))
+    print(f"{'step':<52}{'RSS MB':>8}{'anon':>7}{'file':>7}{'peak MB':>9}{'added':>7}")
     last = 0.0
-    for name, rss, peak in rows:
-        print(f"{name:<44}{rss:>8.0f}{peak:>9.0f}{rss - last:>+7.0f}")
+    for name, rss, anon, file, peak in rows:
+        print(f"{name:<52}{rss:>8.0f}{anon:>7.0f}{file:>7.0f}{peak:>9.0f}{rss - last:>+7.0f}")
         last = rss
-    print("packages the generation stack imports (modules):",
+    print("packages transformers' Whisper module imports (modules):",
           ", ".join(f"{k} {v}" for k, v in pulled.most_common(8)))
 
 

@@ -49,13 +49,14 @@ def read_settings(path: Path) -> Settings:
 
 
 def plain_applies(path: Path) -> bool:
-    """Whether the checkpoint in ``path`` runs on these modules: an English-only Whisper in safetensors."""
+    """Whether the checkpoint in ``path`` runs on these modules: an English-only Whisper in
+    safetensors, output projection tied to the token embedding (as every Whisper release)."""
     path = Path(path)
     if not (path / "model.safetensors").is_file() or not (path / "tokenizer.json").is_file():
         return False
     config, gen = read_settings(path / "config.json"), read_settings(path / "generation_config.json")
     return (config.model_type == "whisper" and gen.is_multilingual is False and (config.activation_function or "gelu") == "gelu"
-            and not config.scale_embedding)
+            and not config.scale_embedding and config.tie_word_embeddings is not False)
 
 
 def build(config: Settings, generation_config: Settings, state: dict[str, Any], output: Any = None) -> Any:
@@ -261,8 +262,9 @@ def map_tensor(path: Path, name: str) -> Any:
     """Tensor ``name`` of a safetensors file as a read-only view of the mapped file.
 
     For the token embedding: a decoding step looks up one row of it, so only the
-    pages of the tokens decoded become resident (about 3 MB for a note), not the
-    table (40 MB for tiny.en in float16).
+    pages holding the rows of tokens decoded become resident, not the whole
+    table (40 MB for tiny.en in float16). The model cache's files are replaced
+    by renaming, never rewritten in place, so the mapping stays valid.
     """
     import warnings
 

@@ -137,6 +137,10 @@ def test_multilingual_or_other_checkpoints_keep_transformers_model(bundled_model
     (copy / "generation_config.json").write_text(json.dumps({**gen, "is_multilingual": True}))
     assert not plain.plain_applies(copy)
     (copy / "generation_config.json").write_text(json.dumps(gen))
+    config = json.loads((copy / "config.json").read_text())
+    (copy / "config.json").write_text(json.dumps({**config, "tie_word_embeddings": False}))
+    assert not plain.plain_applies(copy)  # its own output projection: transformers' model reads it
+    (copy / "config.json").write_text(json.dumps(config))
     (copy / "model.safetensors").unlink()
     assert not plain.plain_applies(copy)
 
