@@ -78,8 +78,8 @@ from .beam import beam_search
 from .greedy import COMPRESSION_RATIO_THRESHOLD, LOGPROB_THRESHOLD, greedy
 from .rescoring import reread_decoded
 from ..models import quiet_transformers
-from .runtime import (apply_compute_type, compute_type_for, fix_mmap_threshold, quantize_rows_int8, release_freed_memory, speed_up_generate,
-                      window_threads)
+from .runtime import (apply_compute_type, compute_type_for, fix_mmap_threshold, int8_layers, release_freed_memory,
+                      speed_up_generate, window_threads)
 from .timestamps import Vocab
 
 SAMPLE_RATE = 16000
@@ -105,8 +105,7 @@ class WhisperEngine(Engine):
         try:
             if plain_applies(self.path):
                 # An English-only checkpoint: plain torch modules, transformers' model only for generate.
-                output = quantize_rows_int8 if self.compute_type in ("mixed", "int8") else None
-                model = plain.load(self.path, dtype, device, output=output)
+                model = plain.load(self.path, dtype, device, int8=int8_layers(self.compute_type))
                 self.processor = SimpleNamespace(feature_extractor=LogMel(model.config.num_mel_bins or 80),
                                                  tokenizer=Tokenizer(self.path))
             else:

@@ -59,11 +59,14 @@ def plain_applies(path: Path) -> bool:
             and not config.scale_embedding and config.tie_word_embeddings is not False)
 
 
-def build(config: Settings, generation_config: Settings, state: dict[str, Any], output: Any = None) -> Any:
+def build(config: Settings, generation_config: Settings, state: dict[str, Any], output: Any = None,
+          int8: Any = None) -> Any:
     """The modules around the tensors of ``state`` (transformers' names), taken as they are.
 
     ``output``: the output projection already made (int8, while loading), or None
-    to make it a linear layer over ``state["proj_out.weight"]``.
+    to make it a linear layer over ``state["proj_out.weight"]``. ``int8(prefix)``:
+    whether that linear layer is made dynamic int8 here, from its weight as
+    read (:func:`.runtime.quantize_rows_int8`), rather than a float one.
 
     Built without ``nn.Linear(...)``'s initialisation and without the meta device:
     creating a meta tensor imports torch's symbolic-shape stack (sympy, mpmath,
@@ -83,6 +86,11 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
         return nn.Parameter(state.pop(name), requires_grad=False)
 
     def linear(prefix: str, bias: bool = True) -> Any:
+        if int8 is not None and int8(prefix):
+            from .runtime import quantize_rows_int8
+
+            weight = take(prefix + ".weight")
+            return quantize_rows_int8(SimpleNamespace(weight=weight, bias=take(prefix + ".bias") if bias else None))
         m = nn.Linear.__new__(nn.Linear)
         nn.Module.__init__(m)
         m.weight = take(prefix + ".weight")
@@ -212,6 +220,8 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
 
 
 _DTYPES = {"F16": "float16", "BF16": "bfloat16", "F32": "float32"}
+# The weights of the linear layers (the rest: convolutions, layer norms, tables).
+_LINEAR_WEIGHTS = tuple(f"{n}.weight" for n in ("q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2"))
 
 
 def _header(f: Any) -> tuple[dict, int]:
@@ -282,38 +292,45 @@ def map_tensor(path: Path, name: str) -> Any:
         return torch.from_numpy(array)
 
 
-def load(path: Path, dtype: Any, device: str, output: Any = None) -> Any:
+def load(path: Path, dtype: Any, device: str, int8: Any = None) -> Any:
     """The checkpoint in ``path`` on these modules, weights in ``dtype`` on ``device``, in eval mode.
 
-    On CPU a float16 token embedding is looked up in the mapped file
-    (:func:`map_tensor`). ``output(weight)``, when given, makes the output
-    projection (tied to the embedding) from the float16 weight as soon as it is
-    read, before the other weights (:func:`.runtime.quantize_rows_int8` for the
-    ``mixed`` and ``int8`` compute types): the float16 copy is gone again before
-    most of the model exists, and a full float32 copy of it (80 MB for tiny.en)
-    is never made unless float32 is what runs.
+    ``int8(prefix)``: whether the linear layer ``prefix`` (``proj_out``,
+    ``model.encoder.layers.0.fc1``, ...) runs dynamic int8 (the compute type
+    decides, :func:`.runtime.int8_layers`); those are quantised from the
+    checkpoint's weights as read, so their float32 copies never exist. The
+    output projection, tied to the token embedding, is quantised first, as soon
+    as the embedding is read, and the float16 copy read for it is gone again
+    before most of the model exists (80 MB for tiny.en in float32 otherwise). On
+    CPU a float16 token embedding is looked up in the mapped file (:func:`map_tensor`).
     """
     import torch
+
+    from .runtime import quantize_rows_int8
 
     path = Path(path)
     config, gen = read_settings(path / "config.json"), read_settings(path / "generation_config.json")
     embed_name = "model.decoder.embed_tokens.weight"
+    on_cpu = device == "cpu"
+    quantised = (lambda prefix: on_cpu and int8 is not None and bool(int8(prefix)))  # noqa: E731
     made: list[Any] = []
 
     def convert(name: str, tensor: Any) -> Any:
-        if name == embed_name and device == "cpu" and tensor.dtype == torch.float16:
-            if output is not None:
-                made.append(output(tensor))
+        if name == embed_name and on_cpu and tensor.dtype == torch.float16:
+            if quantised("proj_out"):
+                made.append(quantize_rows_int8(tensor))
                 return None
             return tensor  # the output projection's weight (apply_compute_type converts it)
+        if name.endswith(_LINEAR_WEIGHTS) and quantised(name[: -len(".weight")]):
+            return tensor  # made int8 by build, from this
         return tensor.to(device=device, dtype=dtype)
 
     state = read_tensors(path / "model.safetensors", convert, first=embed_name)
     state.pop("proj_out.weight", None)  # tied to the token embedding
     projection = state[embed_name]
-    if made or (device == "cpu" and projection.dtype == torch.float16):
+    if made or (on_cpu and projection.dtype == torch.float16):
         # Lookups read the file's pages (only the rows of tokens decoded become resident).
         state[embed_name] = map_tensor(path / "model.safetensors", embed_name)
     if not made:
         state["proj_out.weight"] = projection
-    return build(config, gen, state, made[0] if made else None)
+    return build(config, gen, state, made[0] if made else None, int8=quantised)

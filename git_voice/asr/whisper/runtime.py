@@ -225,6 +225,17 @@ def float32_linear(linear: Any) -> Any:
     return out
 
 
+def int8_layers(compute_type: str, family: str | None = None) -> Any:
+    """Which linear layers (by name: ``proj_out``, ``model.encoder.layers.0.fc1``, ...)
+    ``compute_type`` runs in dynamic int8 on this CPU family; see :func:`apply_compute_type`."""
+    if compute_type == "int8":
+        return lambda prefix: True
+    if compute_type != "mixed":
+        return lambda prefix: False
+    encoder = (family or cpu_family()) != "bf16"
+    return lambda prefix: prefix == "proj_out" or (encoder and prefix.startswith("model.encoder."))
+
+
 def apply_compute_type(model: Any, compute_type: str, family: str | None = None) -> Any:
     """Quantise or wrap ``model`` in place for ``compute_type``; the cross-attention dtype.
 

@@ -199,3 +199,23 @@ def test_mmap_threshold_is_left_to_a_user_who_set_it():
     import platform
 
     assert default.stdout.strip() == ("True" if platform.libc_ver()[0] == "glibc" else "False")
+
+
+def test_layers_made_int8_while_loading_are_quantize_dynamics(bundled_model):
+    """``mixed`` without bfloat16 units and ``int8`` quantise linear layers from the weights
+    as read (no float32 copy): the same int8 weights as quantising the loaded float model."""
+    import torch
+
+    from git_voice.asr.whisper.runtime import int8_layers, quantize_linear_int8
+
+    reference = quantize_linear_int8(plain.load(bundled_model, torch.float32, "cpu"))
+    ours = plain.load(bundled_model, torch.float32, "cpu", int8=int8_layers("mixed", family="avx2"))
+    theirs_fc1, our_fc1 = reference.model.encoder.layers[1].fc1, ours.model.encoder.layers[1].fc1
+    assert torch.equal(our_fc1.weight().int_repr(), theirs_fc1.weight().int_repr())
+    assert torch.equal(our_fc1.bias(), theirs_fc1.bias())
+    assert isinstance(ours.model.decoder.layers[0].fc1, torch.nn.Linear)  # mixed: the decoder stays float32
+    assert ours.model.encoder.conv1.weight.dtype == torch.float32
+    assert ours.model.encoder.layers[0].final_layer_norm.weight.dtype == torch.float32
+    assert not isinstance(ours.proj_out, torch.nn.Linear)
+    assert int8_layers("mixed", family="bf16")("model.encoder.layers.0.fc1") is False
+    assert int8_layers("float32")("proj_out") is False
