@@ -285,8 +285,11 @@ def map_tensor(path: Path, name: str) -> Any:
         header, base = _header(f)
     info = header[name]
     start, end = info["data_offsets"]
-    kind = {"F16": np.float16, "F32": np.float32}[info["dtype"]]
-    array = np.memmap(path, dtype=kind, mode="r", offset=base + start, shape=tuple(info["shape"]))
+    kind = np.dtype({"F16": np.float16, "F32": np.float32}[info["dtype"]])
+    shape = tuple(info["shape"])
+    if int(np.prod(shape)) * kind.itemsize != end - start:
+        raise ValueError(f"{name}: {end - start} bytes for shape {list(shape)}")
+    array = np.memmap(path, dtype=kind, mode="r", offset=base + start, shape=shape)
     with warnings.catch_warnings():  # read-only: torch warns that writes would fail; nothing writes
         warnings.simplefilter("ignore")
         return torch.from_numpy(array)
@@ -312,7 +315,10 @@ def load(path: Path, dtype: Any, device: str, int8: Any = None) -> Any:
     config, gen = read_settings(path / "config.json"), read_settings(path / "generation_config.json")
     embed_name = "model.decoder.embed_tokens.weight"
     on_cpu = device == "cpu"
-    quantised = (lambda prefix: on_cpu and int8 is not None and bool(int8(prefix)))  # noqa: E731
+
+    def quantised(prefix: str) -> bool:
+        return on_cpu and int8 is not None and bool(int8(prefix))
+
     made: list[Any] = []
 
     def convert(name: str, tensor: Any) -> Any:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 class Tokenizer:
