@@ -285,7 +285,9 @@ def align_text(model: Any, processor: Any, samples: np.ndarray, text: str, spans
     eot = gen.eos_token_id if isinstance(gen.eos_token_id, int) else gen.eos_token_id[0]
     words = text.split()
     duration = len(samples) / SAMPLE_RATE
-    dtype = next(model.parameters()).dtype
+    # The features' dtype: the model's own (its position table is never cast; the first
+    # parameter may be a convolution the compute type stored in bfloat16).
+    dtype = model.model.encoder.embed_positions.weight.dtype
     out: list[WordTime] = []
     for start, end, a, b in plan_windows(words, duration, spans):
         piece = samples[int(start * SAMPLE_RATE) : int(min(end, start + WINDOW_SECONDS) * SAMPLE_RATE)]
