@@ -17,9 +17,9 @@ float16 activations clamped in the encoder. ``tests/asr/whisper/test_plain.py``
 checks the encoder output, the decoder's logits and whole transcripts against
 transformers' model.
 
-Memory: a checkpoint stored in float16 (the bundled tiny.en is) keeps its token
-embedding in float16 in the mapped file, cast per lookup (exact: a float16
-value is a float32 value), so only the rows of tokens decoded become resident;
+Memory: the token embedding stays in the mapped file (float16 for the bundled
+tiny.en, float32 for most checkpoints on the Hub), cast per lookup (exact: a
+float16 value is a float32 value), so only the rows of tokens decoded become resident;
 the output projection tied to it is made int8 from a float16 copy by the
 ``mixed`` and ``int8`` compute types, without a float32 copy (:func:`load`).
 """
@@ -305,7 +305,8 @@ def load(path: Path, dtype: Any, device: str, int8: Any = None) -> Any:
     output projection, tied to the token embedding, is quantised first, as soon
     as the embedding is read, and the float16 copy read for it is gone again
     before most of the model exists (80 MB for tiny.en in float32 otherwise). On
-    CPU a float16 token embedding is looked up in the mapped file (:func:`map_tensor`).
+    CPU the token embedding (float16 or float32 in the file) is looked up in the
+    mapped file (:func:`map_tensor`), cast to ``dtype`` per lookup.
     """
     import torch
 
@@ -321,8 +322,10 @@ def load(path: Path, dtype: Any, device: str, int8: Any = None) -> Any:
 
     made: list[Any] = []
 
+    mappable = (torch.float16, torch.float32)
+
     def convert(name: str, tensor: Any) -> Any:
-        if name == embed_name and on_cpu and tensor.dtype == torch.float16:
+        if name == embed_name and on_cpu and tensor.dtype in mappable:
             if quantised("proj_out"):
                 made.append(quantize_rows_int8(tensor))
                 return None
@@ -334,7 +337,7 @@ def load(path: Path, dtype: Any, device: str, int8: Any = None) -> Any:
     state = read_tensors(path / "model.safetensors", convert, first=embed_name)
     state.pop("proj_out.weight", None)  # tied to the token embedding
     projection = state[embed_name]
-    if made or (on_cpu and projection.dtype == torch.float16):
+    if made or (on_cpu and projection.dtype in mappable):
         # Lookups read the file's pages (only the rows of tokens decoded become resident).
         state[embed_name] = map_tensor(path / "model.safetensors", embed_name)
     if not made:

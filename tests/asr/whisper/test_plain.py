@@ -219,3 +219,40 @@ def test_layers_made_int8_while_loading_are_quantize_dynamics(bundled_model):
     assert not isinstance(ours.proj_out, torch.nn.Linear)
     assert int8_layers("mixed", family="bf16")("model.encoder.layers.0.fc1") is False
     assert int8_layers("float32")("proj_out") is False
+
+
+def _mapped_from(tensor, path) -> bool:
+    """Whether ``tensor``'s memory lies in a mapping of file ``path`` (Linux: /proc/self/maps)."""
+    address = tensor.data_ptr()
+    for line in open("/proc/self/maps"):
+        parts = line.split()
+        low, high = (int(x, 16) for x in parts[0].split("-"))
+        if low <= address < high:
+            return len(parts) >= 6 and parts[5] == str(path)
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+@pytest.mark.parametrize("stored", ["float16", "float32"])
+def test_token_embedding_is_read_from_the_mapped_file(bundled_model, shared_speech, tmp_path, stored):
+    """float16 (the bundled model) or float32 (most checkpoints on the Hub) in the file: the
+    embedding is looked up in the mapped file, and the words are the same."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from git_voice.asr.engine import DecodeOptions
+    from git_voice.asr.whisper import WhisperEngine
+
+    path = bundled_model
+    if stored == "float32":
+        path = tmp_path / "m"
+        shutil.copytree(bundled_model, path)
+        state = load_file(str(path / "model.safetensors"))
+        save_file({k: v.float().contiguous() for k, v in state.items()}, str(path / "model.safetensors"))
+    engine = WhisperEngine(path, stored, "cpu", torch.float32)
+    embedding = engine.model.model.decoder.embed_tokens.weight
+    assert embedding.dtype == getattr(torch, stored)
+    assert _mapped_from(embedding, (path / "model.safetensors").resolve())
+    samples = load_audio(shared_speech / "jfk.flac").samples
+    text = " ".join(s.text for s in engine.transcribe(samples, DecodeOptions()).segments)
+    assert "ask not what your country can do for you" in text
