@@ -8,8 +8,8 @@ bundled English-only model: ``asr/whisper/plain.py``), warmed up, then a 35 s
 recording transcribed greedy and with beam 5. Prints RSS (anonymous and
 file-backed) after each step and the peak so far. Then, for comparison, what
 importing transformers' Whisper model module would add on top (the engine
-builds that model only when ``generate`` is needed), and which top-level
-packages it pulls in. faster-whisper's figure is in benchmarks/speed.py's
+builds that model only when ``generate`` is needed), which top-level
+packages it pulls in, and what building that model on the first fallback costs. faster-whisper's figure is in benchmarks/speed.py's
 output (it imports no torch).
 """
 
@@ -80,11 +80,19 @@ def main() -> None:
     engine.transcribe(samples, DecodeOptions(beam_size=5))
     step("35 s transcribed, beam 5")
     before = set(sys.modules)
+    import time
+
+    start = time.perf_counter()
     from transformers.models.whisper import modeling_whisper  # noqa: F401
+
+    took = time.perf_counter() - start
 
     pulled = collections.Counter(m.split(".")[0] if not m.startswith("torch.") else ".".join(m.split(".")[:2])
                                  for m in set(sys.modules) - before)
-    step("(for comparison) transformers' Whisper module")
+    step(f"(for comparison) transformers' Whisper module ({took:.1f} s)")
+    start = time.perf_counter()
+    engine.generator()
+    step(f"transformers' model for generate ({time.perf_counter() - start:.1f} s)")
     print("\n".join(cpu_header()))
     print(f"{'step':<52}{'RSS MB':>8}{'anon':>7}{'file':>7}{'peak MB':>9}{'added':>7}")
     last = 0.0
