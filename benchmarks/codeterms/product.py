@@ -75,6 +75,8 @@ class Bench:
         self.env = dict(
             os.environ,
             PYTHONPATH=str(ROOT),
+            # `git voice` is this interpreter's git-voice, found by git on PATH.
+            PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
             GIT_VOICE_SOCKET=str(tmp / "serve.sock"),
             GIT_VOICE_CACHE=os.environ.get("GIT_VOICE_CACHE", str(ROOT / ".cache" / "git-voice-test")),
             HF_HUB_OFFLINE="1",
@@ -88,13 +90,16 @@ class Bench:
 
     def start(self) -> None:
         """Start ``git voice serve`` and wait until it prints its address."""
+        self.log = open(self.tmp / "serve.log", "w+")
         self.server = subprocess.Popen(
             ["git", "voice", "serve", "--print-address"], cwd=self.tmp, env=self.env,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            stdout=subprocess.PIPE, stderr=self.log, text=True,
         )
         line = self.server.stdout.readline()
         if not line:
-            raise SystemExit("git voice serve did not start")
+            self.log.seek(0)
+            said = self.log.read().strip().splitlines()
+            raise SystemExit("git voice serve did not start" + (f": {said[-1]}" if said else ""))
 
     def stop(self) -> None:
         if self.server is not None:
