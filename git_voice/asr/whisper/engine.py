@@ -3,7 +3,7 @@
 An English-only checkpoint in safetensors (the bundled tiny.en is one) runs on
 :mod:`.plain`'s modules with :mod:`.features`' log-mel and :mod:`.tokens`'
 tokenizer, the same arithmetic as transformers' model without importing it
-(about 120 MB less resident memory); transformers' ``WhisperForConditionalGeneration``
+(about 100 MB less resident memory: ``benchmarks/memory.py``); transformers' ``WhisperForConditionalGeneration``
 is built on first need, for ``generate`` (:meth:`WhisperEngine.generator`).
 Multilingual checkpoints (language detection) and other layouts load
 transformers' model and processor as before.

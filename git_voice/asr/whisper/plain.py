@@ -1,6 +1,6 @@
 """Whisper's network in plain torch, loaded from the checkpoint's safetensors.
 
-Why: importing transformers' Whisper model module costs about 120 MB of resident
+Why: importing transformers' Whisper model module costs about 100 MB of resident
 memory before a weight is loaded (its generation stack pulls in sympy,
 torch._dynamo and torch.distributed: ``benchmarks/memory.py``), more than the
 whole of tiny.en in float32. git-voice decodes with its own loops
