@@ -151,16 +151,22 @@ class WhisperEngine(Engine):
             self._generator = model
         return self._generator
 
+    def encode(self, features: Any) -> Any:
+        """The encoder's output for one window of ``features``; the previous window's
+        cross-attention keys and values are dropped first (:meth:`.LeanDecoder.release`)."""
+        self.lean.release()
+        return self.model.model.encoder(features).last_hidden_state
+
     def warm_up(self) -> None:
         """One window through the encoder and a few decoder steps, on silence."""
         torch = self.torch
         feats = self._features(np.zeros(SAMPLE_RATE, dtype=np.float32))["input_features"]
         with torch.inference_mode():
-            encoder_out = self.model.model.encoder(feats).last_hidden_state
-            self.lean.start(encoder_out)
+            self.lean.start(self.encode(feats))
             scores = self.lean([self.vocab.sot])
             for _ in range(3):
                 scores = self.lean([int(scores.argmax())])
+            self.lean.release()
 
     def _features(self, samples: np.ndarray) -> dict[str, Any]:
         fe = self.processor.feature_extractor
@@ -215,11 +221,14 @@ class WhisperEngine(Engine):
         beams = max(1, options.beam_size)
         context = self._context_tokens(options.context)
         if self._fast_path_applies(options):
-            with self.torch.inference_mode():
-                if beams == 1:
-                    out = greedy(self, feats["input_features"], processors, readings, context)
-                else:
-                    out = beam_search(self, feats["input_features"], processors, readings, beams, context)
+            try:
+                with self.torch.inference_mode():
+                    if beams == 1:
+                        out = greedy(self, feats["input_features"], processors, readings, context)
+                    else:
+                        out = beam_search(self, feats["input_features"], processors, readings, beams, context)
+            finally:
+                self.lean.release()  # nothing of the last window is kept between calls
         if out is None:
             # A multilingual model, or a window the fast path hands back
             # (temperature fallback, no end of text): transformers' generate, whole.

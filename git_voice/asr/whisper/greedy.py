@@ -76,7 +76,7 @@ def decode_windows(engine: WhisperEngine, features: Any, processors: list, readi
         begin = len(prefix)
         limit = min(engine.vocab.max_length + min(half_context, begin), model.config.max_target_positions)
         with window_threads(engine.fixed_threads):
-            encoder_out = model.model.encoder(piece).last_hidden_state
+            encoder_out = engine.encode(piece)
             seq = loop(engine, encoder_out, prefix, begin, limit, processors)
         if seq is None:
             return None

@@ -77,6 +77,7 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
     from torch import nn
 
     F = nn.functional
+    gelu_ = torch._C._nn.gelu_  # F.gelu in place: the same kernel, no second activation to allocate
     missing = []
 
     def take(name: str) -> Any:
@@ -122,13 +123,16 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
             self.scaling = self.head_dim ** -0.5
 
         def forward(self, hidden_states: Any, key_value_states: Any = None, causal: bool = False) -> Any:
+            # Scaled in place, and the heads left as strided views: SDPA reads them
+            # as they lie, with the same result as from contiguous copies (tested),
+            # and each copy of an encoder activation is a fresh block to fault in.
             b, n, _ = hidden_states.shape
-            q = (self.q_proj(hidden_states) * self.scaling).view(b, n, -1, self.head_dim).transpose(1, 2).contiguous()
+            q = self.q_proj(hidden_states).mul_(self.scaling).view(b, n, -1, self.head_dim).transpose(1, 2)
             src = hidden_states if key_value_states is None else key_value_states
-            k = self.k_proj(src).view(b, -1, self.num_heads, self.head_dim).transpose(1, 2).contiguous()
-            v = self.v_proj(src).view(b, -1, self.num_heads, self.head_dim).transpose(1, 2).contiguous()
+            k = self.k_proj(src).view(b, -1, self.num_heads, self.head_dim).transpose(1, 2)
+            v = self.v_proj(src).view(b, -1, self.num_heads, self.head_dim).transpose(1, 2)
             a = F.scaled_dot_product_attention(q, k, v, is_causal=causal, scale=1.0)
-            return self.out_proj(a.transpose(1, 2).contiguous().reshape(b, n, -1))
+            return self.out_proj(a.transpose(1, 2).reshape(b, n, -1))
 
     class Layer(nn.Module):
         def __init__(self, prefix: str, heads: int, cross: bool) -> None:
@@ -140,13 +144,14 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
                 self.encoder_attn_layer_norm = layer_norm(prefix + ".encoder_attn_layer_norm")
             self.fc1, self.fc2 = linear(prefix + ".fc1"), linear(prefix + ".fc2")
             self.final_layer_norm = layer_norm(prefix + ".final_layer_norm")
-            self.activation_fn = F.gelu
+            self.activation_fn = F.gelu  # as transformers' layers name it (LeanDecoder calls it)
 
         def forward(self, h: Any, encoder_out: Any = None, causal: bool = False) -> Any:
-            h = h + self.self_attn(self.self_attn_layer_norm(h), causal=causal)
+            """``h`` updated in place (the residual sums) and returned."""
+            h += self.self_attn(self.self_attn_layer_norm(h), causal=causal)
             if encoder_out is not None:
-                h = h + self.encoder_attn(hidden_states=self.encoder_attn_layer_norm(h), key_value_states=encoder_out)
-            h = h + self.fc2(self.activation_fn(self.fc1(self.final_layer_norm(h))))
+                h += self.encoder_attn(hidden_states=self.encoder_attn_layer_norm(h), key_value_states=encoder_out)
+            h += self.fc2(gelu_(self.fc1(self.final_layer_norm(h))))
             if h.dtype == torch.float16:  # as transformers' encoder layer
                 limit = torch.finfo(h.dtype).max - 1000
                 h = torch.clamp(h, min=-limit, max=limit)
@@ -176,10 +181,10 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
             frames = 2 * config.max_source_positions
             if input_features.shape[-1] != frames:
                 raise ValueError(f"Whisper's encoder takes {frames} feature frames, not {input_features.shape[-1]}")
-            x = F.gelu(self.conv2(F.gelu(self.conv1(input_features)))).permute(0, 2, 1)
+            x = gelu_(self.conv2(gelu_(self.conv1(input_features)))).permute(0, 2, 1)
             h = x + self.embed_positions.weight
             for layer in self.layers:
-                h = layer(h)
+                h = layer(h)  # in place: a 30 s window's activations are a few MB each
             return SimpleNamespace(last_hidden_state=self.layer_norm(h))
 
     class Decoder(nn.Module):

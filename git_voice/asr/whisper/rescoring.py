@@ -149,7 +149,7 @@ def reread_decoded(engine: WhisperEngine, features: Any, segments: list[dict], r
         tokens = prefix + [t for seg in laid for t in seg["tokens"].tolist()]
         if len(tokens) > lean.max_positions:
             continue  # more text than one window's context holds: left as decoded
-        encoder_out = engine.model.model.encoder(piece).last_hidden_state
+        encoder_out = engine.encode(piece)
         lean.start(encoder_out)
         lean(tokens[:-1])
         report += reread(engine, laid, tokens, len(prefix), readings)

@@ -140,3 +140,25 @@ def test_continuations_score_as_the_steps_did(float32_model, shared_speech):
                    for (k, v), (k0, v0) in zip(decoder._self_kv, cache))
         with pytest.raises(ValueError, match="cannot continue"):
             decoder.continuations([[1, 2]], decoder.length + 1)
+
+
+def test_no_window_keeps_the_last_ones_cross_attention_through_its_encoder_pass(bundled_model, shared_speech):
+    """The cross-attention keys and values (18 MB for tiny.en in float32) are gone
+    before the next window's encoder pass, when memory peaks, and after a call."""
+    from git_voice.asr.engine import DecodeOptions
+    from git_voice.asr.device import resolve_device
+    from git_voice.asr.whisper import WhisperEngine
+
+    device, dtype = resolve_device("cpu")
+    engine = WhisperEngine(bundled_model, "tiny.en", device, dtype, compute_type="float32")
+    held = []
+    encoder = engine.model.model.encoder
+    forward = encoder.forward
+    encoder.forward = lambda *a, **k: held.append(len(engine.lean._cross_kv)) or forward(*a, **k)
+    samples = load_audio(shared_speech / "harvard_list72_8k.wav").samples  # 35.6 s: two windows
+    for beam in (1, 3):
+        held.clear()
+        text = " ".join(s.text for s in engine.transcribe(samples, DecodeOptions(beam_size=beam)).segments)
+        assert len(held) >= 2 and held == [0] * len(held)
+        assert engine.lean._cross_kv == []
+        assert "bell" in text.lower()  # the last sentence, in the second window: both were decoded
