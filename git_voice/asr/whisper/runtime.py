@@ -7,6 +7,7 @@ Read the module docstring of :mod:`.engine` for why each choice is made.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from types import SimpleNamespace
 from typing import Any, Iterator
@@ -301,32 +302,37 @@ def fix_mmap_threshold(size: int = MMAP_THRESHOLD) -> bool:
     alone where ``MALLOC_MMAP_THRESHOLD_`` is set (the user chose) or the C
     library is not glibc. Returns whether it was set.
     """
-    import ctypes
-    import ctypes.util
-
     if "MALLOC_MMAP_THRESHOLD_" in os.environ:
         return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(-3, int(size)))  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):  # not glibc
-        return False
+    libc = _glibc()
+    return bool(libc.mallopt(-3, int(size))) if libc is not None else False  # M_MMAP_THRESHOLD
 
 
 def release_freed_memory() -> None:
     """Hand memory freed since loading back to the system (glibc's ``malloc_trim``; elsewhere nothing).
 
     Quantising replaces float32 weights (the encoder's, with ``mixed`` on a CPU
-    without bfloat16 units; every layer's with ``int8``); the allocator keeps
-    what they held unless asked to return it.
+    without bfloat16 units; every layer's with ``int8``), and decoding leaves
+    free pieces between live blocks of the heap; the allocator keeps what they
+    held unless asked to return it.
     """
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _glibc() -> Any:
+    """The C library's handle where it is glibc (``mallopt`` and ``malloc_trim``), else None."""
     import ctypes
     import ctypes.util
 
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018 (glibc's own)
     except (OSError, AttributeError):  # not glibc
-        pass
+        return None
+    return libc
 
 
 def speed_up_generate(model: Any, bias: Any) -> None:
