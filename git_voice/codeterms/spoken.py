@@ -22,6 +22,7 @@ SEPARATOR_WORDS: dict[str, tuple[str, ...]] = {
     "::": ("", "colon colon"),
     "-": ("", "dash", "hyphen"),
     ":": ("", "colon"),
+    "+": ("", "plus"),  # a MIME type's suffix: application/problem+json
 }
 # File endings said as a word or letter by letter; Whisper writes the letters
 # together ("dot py"), spaced ("dot j s") or as a sounds-like word ("dot pie").
@@ -73,7 +74,7 @@ ABBREVIATIONS: dict[str, str] = {
 FUNCTION_WORDS = frozenset("a an the is are be to of in on at by for and or not it if as do so no up we i".split())
 _NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 _PIECE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_CHUNK = re.compile(r"(::|[_./:\-])|([A-Za-z0-9]+)")
+_CHUNK = re.compile(r"(::|[_./:+\-])|([A-Za-z0-9]+)")
 MAX_FORMS = 24
 
 

@@ -305,3 +305,9 @@ def test_a_file_stem_is_matched_exactly_or_not_at_all():
     terms = list(kinds)
     assert snap("Expressions inside template literals print.", terms, kinds=kinds)[0] == "Expressions inside template literals print."
     assert snap("I edited template literal dot js today.", terms, kinds=kinds)[0] == "I edited template-literal.js today."
+
+
+def test_a_mime_type_said_with_slash_and_plus_becomes_code():
+    text = "The converter can read application slash problem plus JSON bodies too."
+    assert snap(text, ["application/problem+json", "canRead"], "plain")[0] == \
+        "The converter can read application/problem+json bodies too."

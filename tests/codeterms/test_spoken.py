@@ -103,3 +103,9 @@ def test_camel_and_snake_say_the_same(parts):
     snake = "_".join(parts)
     camel = parts[0] + "".join(p.title() for p in parts[1:])
     assert spoken_forms(snake)[0] == spoken_forms(camel)[0]
+
+
+def test_a_mime_suffix_can_be_said_with_plus():
+    assert "application slash problem plus json" in spoken_forms("application/problem+json")
+    assert "application problem json" in spoken_forms("application/problem+json")
+    assert [p.sep for p in pieces("application/problem+json")] == ["/", "+", ""]
