@@ -182,7 +182,9 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
             if input_features.shape[-1] != frames:
                 raise ValueError(f"Whisper's encoder takes {frames} feature frames, not {input_features.shape[-1]}")
             x = gelu_(self.conv2(gelu_(self.conv1(input_features)))).permute(0, 2, 1)
-            h = x + self.embed_positions.weight
+            # The positions first: the sum takes their row-major layout, not x's
+            # permuted one, which every layer norm below would copy out again.
+            h = self.embed_positions.weight + x
             for layer in self.layers:
                 h = layer(h)  # in place: a 30 s window's activations are a few MB each
             return SimpleNamespace(last_hidden_state=self.layer_norm(h))
