@@ -158,7 +158,8 @@ class WhisperEngine(Engine):
         back first: its cross-attention keys and values
         (:meth:`.LeanDecoder.release`), and the heap's free pieces that decoding
         steps left between live blocks (:func:`.runtime.release_freed_memory`;
-        about 5 MB off the peak of ``benchmarks/speed.py``).
+        about 5 MB off the peak over ``benchmarks/speed.py``'s files, measured
+        when this was written).
         """
         self.lean.release()
         release_freed_memory()

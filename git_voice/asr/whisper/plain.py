@@ -124,7 +124,8 @@ def build(config: Settings, generation_config: Settings, state: dict[str, Any], 
 
         def forward(self, hidden_states: Any, key_value_states: Any = None, causal: bool = False) -> Any:
             # Scaled in place, and the heads left as strided views: SDPA reads them
-            # as they lie, with the same result as from contiguous copies (tested),
+            # as they lie (the encoder's output was bit for bit that of contiguous
+            # copies when this changed; the tests compare it with transformers'),
             # and each copy of an encoder activation is a fresh block to fault in.
             b, n, _ = hidden_states.shape
             q = self.q_proj(hidden_states).mul_(self.scaling).view(b, n, -1, self.head_dim).transpose(1, 2)
