@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/ab_cpu.py BASE_CHECKOUT NEW_CHECKOUT [--rounds 3] [--engine "git-voice mixed"]
 
-Each round runs the worker (load the bundled model, transcribe speed.py's five files)
-once per checkout, interleaved, on one thread, and takes the CPU seconds (user + system)
+Each round runs the worker (load the bundled model, transcribe speed.py's five files
+greedy and with beam 5) once per checkout, interleaved, on one thread, and takes the CPU seconds (user + system)
 of that process from the kernel. On a shared machine wall time swings with other
 people's load; one thread's CPU time is the work itself. Also says whether both
-checkouts wrote the same text. Use it to show that a change left speed alone.
+checkouts wrote the same text. Use it to show that a change left speed alone. Both
+checkouts need the shared recordings beside them (``../shared/speech``, a link will
+do): it stops with one line when the two transcribed different files.
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ def run(checkout: Path, engine: str) -> tuple[float, list[str]]:
                           cwd=checkout, env=env, capture_output=True, text=True, check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), [f["text"] for f in data["files"]]
+    # The worker decodes greedy, then with beam search: the texts of both, in that order.
+    modes = data["modes"] if "modes" in data else {"1": data}
+    files = [(beam, f["file"]) for beam in sorted(modes, key=int) for f in modes[beam]["files"]]
+    texts = [f["text"] for beam in sorted(modes, key=int) for f in modes[beam]["files"]]
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), files, texts
 
 
 def main() -> None:
@@ -44,10 +50,14 @@ def main() -> None:
     args = ap.parse_args()
     cpu: dict[str, list[float]] = {"base": [], "new": []}
     texts: dict[str, list[str]] = {}
+    files: dict[str, list] = {}
     for r in range(args.rounds):
         for side, checkout in (("base", args.base), ("new", args.new)):
-            seconds, texts[side] = run(checkout.resolve(), args.engine)
+            seconds, files[side], texts[side] = run(checkout.resolve(), args.engine)
             cpu[side].append(seconds)
+        if files["base"] != files["new"]:
+            # speed.py reads the shared recordings from ../shared/speech beside each checkout
+            sys.exit("ab_cpu.py: the two checkouts transcribed different files (is ../shared beside both?)")
         print(f"round {r + 1}: base {cpu['base'][-1]:.2f} s, new {cpu['new'][-1]:.2f} s", file=sys.stderr)
     b, n = statistics.median(cpu["base"]), statistics.median(cpu["new"])
     print(f"{args.engine}, 1 thread, {args.rounds} rounds: CPU seconds median base {b:.2f} "
