@@ -183,7 +183,8 @@ class Snapper:
         out: list[Match] = []
         for term_i, written_key in self.sounds.get(sound, ()):
             dist = _sound_distance(key, written_key)
-            if dist is not None and _edits_ok(run, last, key, written_key, self.terms[term_i]):
+            if (dist is not None and _edits_ok(run, last, key, written_key, self.terms[term_i])
+                    and not self._stray_function_word(run, first, last, written_key, dist, term_i)):
                 out.append(Match(first, last, self.terms[term_i], max(1, dist), self._rank(run, first, last, term_i), len(key)))
         return out
 
@@ -205,12 +206,30 @@ class Snapper:
                 continue
             if any(w.text.lower() in FUNCTION_WORDS - self.term_words[term_i] for w in run[first : last + 1]):
                 continue  # "context with a background" is not ``context.Background``
+            if _part_of(key, self.terms[term_i]):
+                continue  # "invalid object name" says three of ``ErrInvalidObjectName``'s four words
             letters = Levenshtein.distance(key, form_key)
             if letters > len(form_key) // LOOSE_LETTERS_PER_EDIT or not _edits_ok(run, last, key, form_key, self.terms[term_i]):
                 continue
             rank = self._rank(run, first, last, term_i)
             out.append(Match(first, last, self.terms[term_i], int(sound_dist) + 1, rank, len(key), loose=True))
         return out
+
+    def _stray_function_word(self, run: Sequence[Word], first: int, last: int, form_key: str, dist: int, term_i: int) -> bool:
+        """Whether a near-miss span has a function word the term lacks, anywhere but at its
+        end, whose edits stand in for a word said around the name rather than for a part of
+        it: the span without that word is at least as close to the form. "as an invalid
+        object name" is not ``ErrInvalidObjectName`` nor "the meta as generate config out"
+        ``Meta.GenerateConfigOut``; "in scale x" still is ``inv_scale_x`` ("in" is most of
+        "inv"). The last word may be one: a name's short last part is often heard as one
+        ("get user by it")."""
+        stray = FUNCTION_WORDS - self.term_words[term_i]
+        for at in range(first, last):
+            if run[at].text.lower() in stray:
+                rest = "".join(w.text.lower() for i, w in enumerate(run[first : last + 1], first) if i != at)
+                if Levenshtein.distance(rest, form_key) <= dist:
+                    return True
+        return False
 
     def _near_ok(self, term_i: int) -> bool:
         """Whether a term may be matched with edits: not a file's name without its ending
@@ -233,6 +252,8 @@ class Snapper:
             if first == last and not _single_word_ok(run[first].text, dist):
                 continue
             if dist and not (self._near_ok(term_i) and _edits_ok(run, last, key, cand_key, self.terms[term_i])):
+                continue
+            if dist and self._stray_function_word(run, first, last, cand_key, dist, term_i):
                 continue
             out.append(Match(first, last, self.terms[term_i], dist, self._rank(run, first, last, term_i), len(key)))
         return out
@@ -275,6 +296,12 @@ def _edits_ok(run: Sequence[Word], last: int, key: str, form_key: str, term: str
         if not any(tail == e or tail.endswith(" " + e) for e in said):
             return False
     return True
+
+
+def _part_of(key: str, term: str) -> bool:
+    """Whether ``key`` is the term's words less its first or last one, run together."""
+    ws = words(term)
+    return len(ws) > 2 and key in ("".join(ws[1:]), "".join(ws[:-1]))
 
 
 def _only_function_words(term: str) -> bool:

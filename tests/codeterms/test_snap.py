@@ -135,6 +135,23 @@ def test_sound_alike_needs_every_word_to_sound_right():
     assert snap("Ask not what your country can do.", ["country_code", "task_node"])[0] == "Ask not what your country can do."
 
 
+@pytest.mark.parametrize(
+    "raw, terms, expected",
+    [
+        # The edits would stand in for a word said next to the name, not for part of it.
+        ("It passes it on to the meta as generate config out.", ["Meta.GenerateConfigOut", "GenerateConfigOut"],
+         "It passes it on to the meta as GenerateConfigOut."),
+        ("Rejected as an invalid object name.", ["ErrInvalidObjectName"], "Rejected as an invalid object name."),
+        ("It parses a header twice.", ["parse_header"], "It parses a header twice."),
+        # A function word that is most of a part of the name is that part misheard.
+        ("It names in scale X when empty.", ["inv_scale_x"], "It names inv_scale_x when empty."),
+        ("Now get user by it reads it.", ["get_user_by_id"], "Now get_user_by_id reads it."),
+    ],
+)
+def test_a_near_match_does_not_swallow_a_function_word_said_around_the_name(raw, terms, expected):
+    assert snap(raw, terms)[0] == expected
+
+
 def test_a_longer_near_match_beats_an_exact_part_of_it():
     assert snap("This adds NewCounter-vek today.", ["NewCounter", "NewCounterVec"])[0] == "This adds NewCounterVec today."
     assert snap("by calling right headers title case", ["write_headers_title_case"])[0] == "by calling write_headers_title_case"
@@ -264,6 +281,8 @@ def test_whole_span_sound_alike(raw, term):
         ("She saw a cat in the neighbor's house.", ["neighbour_host"], None),
         # An exact match keeps its words: "response js and sets" is not ``res.sendStatus``.
         ("In response.js and sets text.", ["response.js", "res.sendStatus"], "In response.js and sets text."),
+        # Three of the name's four words: the fourth was never said.
+        ("It is rejected as an invalid object name first.", ["ErrInvalidObjectName"], None),
     ],
 )
 def test_whole_span_sound_alike_is_not_loose_everywhere(raw, terms, expected):
