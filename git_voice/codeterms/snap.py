@@ -52,6 +52,7 @@ MAX_SOUND_EDITS = 3
 MIN_LOOSE_SOUND = 6
 LONG_LOOSE_SOUND = 12  # from this many sounds on, two sound edits; below, one
 LOOSE_LETTERS_PER_EDIT = 3
+_VERB_ENDINGS = ("ed", "d", "ing")
 # Letters of coverage one edit costs when choosing between overlapping matches.
 EDIT_COST = 2
 _EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
@@ -253,7 +254,7 @@ class Snapper:
                 continue
             if dist and not (self._near_ok(term_i) and _edits_ok(run, last, key, cand_key, self.terms[term_i])):
                 continue
-            if dist and self._stray_function_word(run, first, last, cand_key, dist, term_i):
+            if dist and (self._stray_function_word(run, first, last, cand_key, dist, term_i) or _verb_ending(run, first, last, cand_key)):
                 continue
             out.append(Match(first, last, self.terms[term_i], dist, self._rank(run, first, last, term_i), len(key)))
         return out
@@ -296,6 +297,20 @@ def _edits_ok(run: Sequence[Word], last: int, key: str, form_key: str, term: str
         if not any(tail == e or tail.endswith(" " + e) for e in said):
             return False
     return True
+
+
+def _verb_ending(run: Sequence[Word], first: int, last: int, form_key: str) -> bool:
+    """Whether the span is the form with one word given a verb ending ("-ed", "-d", "-ing"):
+    "the allowed headers list" says an English participle, not ``allowHeaders``, and
+    "the sorted keys" is not ``sort_keys``. A plural stays a near match: names are
+    pluralised in speech ("both parse headers")."""
+    said = [w.text.lower() for w in run[first : last + 1]]
+    for at, w in enumerate(said):
+        for end in _VERB_ENDINGS:
+            if w.endswith(end) and len(w) > len(end) + 2:
+                if "".join(said[:at]) + w[: -len(end)] + "".join(said[at + 1 :]) == form_key:
+                    return True
+    return False
 
 
 def _part_of(key: str, term: str) -> bool:

@@ -146,9 +146,14 @@ def test_sound_alike_needs_every_word_to_sound_right():
         # A function word that is most of a part of the name is that part misheard.
         ("It names in scale X when empty.", ["inv_scale_x"], "It names inv_scale_x when empty."),
         ("Now get user by it reads it.", ["get_user_by_id"], "Now get_user_by_id reads it."),
+        # A verb ending on a word of the form is the English participle, not the name...
+        ("It leaves out the allowed headers list.", ["allowHeaders"], "It leaves out the allowed headers list."),
+        ("The cached value list is cleared.", ["cache_value"], "The cached value list is cleared."),
+        # ...while a plural is still the name, said of several of its calls.
+        ("Both parse headers calls are gone.", ["parse_header"], "Both parse_header calls are gone."),
     ],
 )
-def test_a_near_match_does_not_swallow_a_function_word_said_around_the_name(raw, terms, expected):
+def test_a_near_match_is_not_english_said_around_or_inflecting_the_name(raw, terms, expected):
     assert snap(raw, terms)[0] == expected
 
 
