@@ -156,21 +156,29 @@ def change_terms(note_id: str) -> frozenset[str]:
     from git_voice.codeterms import candidates
     from git_voice.gitops import changes
 
-    note = _NOTES[note_id]
     with tempfile.TemporaryDirectory(prefix="gv-terms-") as tmp:
-        env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_AUTHOR_NAME="B", GIT_AUTHOR_EMAIL="b@x",
-                   GIT_COMMITTER_NAME="B", GIT_COMMITTER_EMAIL="b@x")
-        git = lambda *a: subprocess.run(["git", *a], cwd=tmp, env=env, check=True, capture_output=True, text=True).stdout  # noqa: E731
-        git("init", "-q")
-        f = Path(tmp) / note["path"]
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(note["before"])
-        git("add", "-A")
-        git("commit", "-q", "-m", "before")
-        f.write_text(note["after"])
-        git("add", "-A")
-        diff = git(*changes.DIFF_ARGS, "--cached")
+        diff = _git(staged_change(Path(tmp), _NOTES[note_id]), *changes.DIFF_ARGS, "--cached")
     return frozenset(c.term for c in candidates.from_diff_text(diff, limit=1000))
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_AUTHOR_NAME="B", GIT_AUTHOR_EMAIL="b@x",
+               GIT_COMMITTER_NAME="B", GIT_COMMITTER_EMAIL="b@x")
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def staged_change(repo: Path, note: dict) -> Path:
+    """``repo`` (an empty folder) made a repository with ``note``'s before file committed
+    and its after file staged, outside any runner: for candidates and in-process runs."""
+    _git(repo, "init", "-q", "-b", "main")
+    f = repo / note["path"]
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(note["before"])
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "before")
+    f.write_text(note["after"])
+    _git(repo, "add", "-A")
+    return repo
 
 
 def score_one(note: dict, hyp: str) -> dict:

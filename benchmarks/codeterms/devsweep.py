@@ -1,0 +1,107 @@
+"""Tuning on the development half, in process: fast enough to run after each change.
+
+    .venv/bin/python benchmarks/codeterms/devsweep.py --out sweep.json          # about 5 minutes here
+    .venv/bin/python benchmarks/codeterms/devsweep.py --compare OLD.json NEW.json
+
+Each development note of ``corpus/`` (never the held-out half: ``--split`` takes
+only ``dev``) gets a repository with its ``before`` committed and its ``after``
+staged; the change's candidates come from ``app.transcribe.candidates_of`` on the
+staged change, as ``git voice commit`` draws them. Each of the three voices of
+``product.py`` (same audio, same seeds) is transcribed by the bundled tiny.en with
+biased decoding, re-reading and snapping, as the engine does for every command,
+but without the commands' composing of the message. Written per note and voice:
+the raw and final text, every re-reading scored (``rereads``), each candidate's
+kind, and the scores of ``product.score_one``. ``--compare`` prints recall and
+false terms per 20 notes per voice for two runs, then each note whose text changed.
+The figures the README quotes for a change come from ``product.py``; this is the
+tool for finding what to change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("GIT_VOICE_CACHE", str(ROOT / ".cache" / "git-voice-test"))
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+from corpus import notes_of  # noqa: E402
+from product import VOICES, score_one, staged_change, voice_audio  # noqa: E402
+from run import spoken_text, transcribe  # noqa: E402
+
+
+def sweep(out: Path, voices: list[str]) -> None:
+    from git_voice.app.transcribe import candidates_of
+    from git_voice.asr.registry import load_engine
+    from git_voice.audio.load import load_audio
+    from git_voice.codeterms import terms
+    from git_voice.config import Settings
+    from git_voice.gitops.changes import ChangeRef
+    from git_voice.gitops.repo import Repo
+
+    engine, _ = load_engine(None, "cpu")
+    settings = Settings()
+    cache = ROOT / ".cache" / "speech"
+    records = []
+    with tempfile.TemporaryDirectory(prefix="gv-sweep-") as tmp:
+        for n, note in enumerate(notes_of("dev")):
+            where = Path(tmp) / f"note{n}"
+            where.mkdir()
+            repo = Repo.discover(staged_change(where, note))
+            term_set = terms.collect((), candidates_of(repo, ChangeRef.staged()))
+            for voice in voices:
+                wav = voice_audio(spoken_text(note["say"]), voice, n, cache)  # the seeds product.py uses
+                if wav is None:
+                    continue
+                text, raw, _, rereads = transcribe(engine, load_audio(wav).samples, "full", term_set, settings)
+                records.append(dict(id=note["id"], voice=voice, raw=raw, final=text, rereads=rereads,
+                                    kinds={c.term: c.kind for c in term_set.candidates}, **score_one(note, text)))
+            print(f"[{n:3d}] {note['id']}", file=sys.stderr, flush=True)
+    out.write_text(json.dumps(records, indent=1))
+    print(totals(records))
+
+
+def totals(records: list[dict]) -> str:
+    lines = []
+    for voice in (*VOICES, "all voices"):
+        rs = [r for r in records if voice in (r["voice"], "all voices")]
+        found, expected = sum(r["found"] for r in rs), sum(r["expected"] for r in rs)
+        false = 20 * sum(len(r["false"]) for r in rs) / max(1, len(rs))
+        lines.append(f"{voice:10} recall {100 * found / max(1, expected):5.1f}%  false terms / 20 notes {false:4.2f}")
+    return "\n".join(lines)
+
+
+def compare(old: list[dict], new: list[dict]) -> str:
+    lines = [f"{a}  ->  {b}" for a, b in zip(totals(old).splitlines(), totals(new).splitlines())]
+    before = {(r["id"], r["voice"]): r for r in old}
+    for r in new:
+        o = before.get((r["id"], r["voice"]))
+        if o and o["final"] != r["final"]:
+            lines += [f"-- {r['id']} {r['voice']}: found {o['found']} -> {r['found']}, false {o['false']} -> {r['false']}",
+                      f"   {o['final']}", f"   {r['final']}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=HERE / "results-devsweep.json")
+    ap.add_argument("--voices", default=",".join(VOICES))
+    ap.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
+    args = ap.parse_args(argv)
+    if args.compare:
+        print(compare(*(json.loads(p.read_text()) for p in args.compare)))
+        return 0
+    sweep(args.out, args.voices.split(","))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
