@@ -389,6 +389,8 @@ def snap(
             to = written(term, style)
             if predicate_phrase(run, m):  # "when it is detached": English, even if decoded as a name
                 to = _said(term) if d else raw[start:end]
+            else:
+                start, end, to = _unglue(raw, start, end, to)
             if raw[start:end] != to:
                 rewrites.append(Rewrite(raw[start:end], to, start, end))
     return apply(raw, rewrites), rewrites
@@ -397,6 +399,17 @@ def snap(
 def _said(name: str) -> str:
     """A name as the words it is said with: ``canRead`` → "can read"."""
     return " ".join(w.text.lower() for w in pieces(name))
+
+
+def _unglue(raw: str, start: int, end: int, to: str) -> tuple[int, int, str]:
+    """A code term the model joined to the word before or after it with a hyphen, as it
+    does with words it is unsure of ("through-serde path to error", "try from
+    uri-deserializes"), is set apart by a space: the hyphen is part of neither."""
+    if start >= 2 and raw[start - 1] == "-" and raw[start - 2].isalnum():
+        start, to = start - 1, " " + to
+    if end + 1 < len(raw) and raw[end] == "-" and raw[end + 1].isalnum():
+        end, to = end + 1, to + " "
+    return start, end, to
 
 
 def _widen_backticks(raw: str, start: int, end: int) -> tuple[int, int]:
