@@ -38,7 +38,7 @@ from product import VOICES, score_one, staged_change, voice_audio  # noqa: E402
 from run import spoken_text, transcribe  # noqa: E402
 
 
-def sweep(out: Path, voices: list[str]) -> None:
+def sweep(out: Path, voices: list[str], strength: float | None = None) -> None:
     from git_voice.app.transcribe import candidates_of
     from git_voice.asr.registry import load_engine
     from git_voice.audio.load import load_audio
@@ -49,6 +49,8 @@ def sweep(out: Path, voices: list[str]) -> None:
 
     engine, _ = load_engine(None, "cpu")
     settings = Settings()
+    if strength is not None:
+        settings.bias_strength = strength  # as voice.biasStrength would
     cache = ROOT / ".cache" / "speech"
     records = []
     with tempfile.TemporaryDirectory(prefix="gv-sweep-") as tmp:
@@ -94,12 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=HERE / "results-devsweep.json")
     ap.add_argument("--voices", default=",".join(VOICES))
+    ap.add_argument("--bias-strength", type=float, help="voice.biasStrength for this run (default: the default)")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     args = ap.parse_args(argv)
     if args.compare:
         print(compare(*(json.loads(p.read_text()) for p in args.compare)))
         return 0
-    sweep(args.out, args.voices.split(","))
+    sweep(args.out, args.voices.split(","), args.bias_strength)
     return 0
 
 
