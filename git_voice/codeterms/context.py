@@ -73,6 +73,11 @@ _COORDINATORS = frozenset({"and", "or", "nor"})
 _EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
 
 
+def _is_constant(term: str) -> bool:
+    """SCREAMING_CASE: a constant, which like a local names a value (``VERSION_FILE``)."""
+    return "_" in term and not any(c.islower() for c in term) and any(c.isalpha() for c in term)
+
+
 def _is_type(term: str) -> bool:
     return term[:1].isupper() and any(c.islower() for c in term) and "_" not in term and "." not in term
 
@@ -146,7 +151,9 @@ def predicate_phrase(run: Sequence[Any], m: Any) -> bool:
 def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = (), decoded: bool = False) -> bool:
     """True when match ``m`` reads as an everyday noun phrase and stays as spoken.
 
-    That is: a local or parameter of the change (``kind`` "local"), said as a
+    That is: a local or parameter of the change (``kind`` "local"), or a constant
+    it only uses (``kind`` "used", SCREAMING_CASE: "naming the version file" with
+    ``VERSION_FILE``): names of a value, which a note talks about as the thing; said as a
     determiner ("the", "some", "its", ...) and then two lower-case everyday words,
     with no head noun after them (:func:`head_noun_after`) and no sibling term
     among ``written``, the other matches of the run that are written as code.
@@ -159,7 +166,9 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
     ``VERSION_FILE``): its words may be in any case, and the caller writes it back as
     the words.
     """
-    if kind != "local" or m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:
+    if not (kind == "local" or (kind == "used" and _is_constant(m.term))):
+        return False
+    if m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:
         return False
     if run[m.first - 1].text.lower() not in DETERMINERS:
         return False

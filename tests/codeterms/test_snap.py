@@ -246,6 +246,20 @@ def test_after_any_determiner_a_local_in_everyday_words_stays_plain():
     assert snap("Assign defaults to user config.", ["userConfig"], kinds=kinds)[0] == "Assign defaults to userConfig."
 
 
+def test_a_constant_the_change_uses_is_a_value_too():
+    """A SCREAMING_CASE constant names a value as a local does: after a determiner, in
+    everyday words, it is the thing; a constant the change defines, or other used names,
+    still snap."""
+    used = {"VERSION_FILE": "used", "user_cache": "used"}
+    assert snap("A warning naming the version file.", ["VERSION_FILE"], kinds=used)[0] == "A warning naming the version file."
+    assert snap("A warning naming the VERSION_FILE.", ["VERSION_FILE"], kinds=used)[0] == "A warning naming the version file."
+    assert snap("It reads the version file constant.", ["VERSION_FILE"], kinds=used)[0] == "It reads the VERSION_FILE constant."
+    assert snap("It sets version file first.", ["VERSION_FILE"], kinds=used)[0] == "It sets VERSION_FILE first."
+    defined = {"VERSION_FILE": "defined"}
+    assert snap("A warning naming the version file.", ["VERSION_FILE"], kinds=defined)[0] == "A warning naming the VERSION_FILE."
+    assert snap("It reads the user cache first.", ["user_cache"], kinds=used)[0] == "It reads the user_cache first."
+
+
 # ------------------------------------------------------- near misses that are not the term
 
 
