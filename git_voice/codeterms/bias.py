@@ -18,6 +18,7 @@ never looks at the prompt (which sits before ``<|startoftranscript|>``).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Sequence
 
 from .spoken import ACRONYM_SOUNDS, pieces, spoken_forms
@@ -29,6 +30,8 @@ MAX_WITHDRAW_TOKENS = 3
 # Spoken forms per term in the tree; the rest are rarer pronunciations that
 # snapping still recognises afterwards.
 FORMS_PER_TERM = 6
+# A spoken text: words of letters only (no separators, digits or file endings written).
+_SPOKEN_TEXT = re.compile(r"^ [A-Za-z]+(?: [A-Za-z]+)*$")
 # Words Whisper writes in capitals when it hears them spelt.
 UPPER_WORDS = frozenset(
     "id ids url uri http https json api io ui db sql xml html css cpu gpu tls ssl tcp udp dns uuid jwt cli os fs utf".split()
@@ -88,12 +91,32 @@ class PrefixTree:
         return found, bool(found) and found[0] in self.complete
 
 
+def with_s(text: str) -> str | None:
+    """A spoken text with an -s (or -es, -ies) on its last word, or None for a written form.
+
+    The tree holds both, so the bonus favours the term's words and leaves the ending
+    to the audio: "deserializes" is not cut to the term ``deserialize`` nor "parse
+    headers" to "parse header" because only the bare form's tokens were boosted.
+    """
+    last = text.rsplit(" ", 1)[-1]
+    if not _SPOKEN_TEXT.match(text) or len(last) < 3 or not last.islower():
+        return None  # a written form, or an acronym or short piece ("signal set FN"): no word to inflect
+    if text.endswith(("s", "x", "z", "ch", "sh")):
+        return text + "es"
+    if text.endswith("y") and text[-2:-1] not in "aeiou":
+        return text[:-1] + "ies"
+    return text + "s"
+
+
 def build_tree(terms: Sequence[str], tokenizer: Any) -> PrefixTree:
-    """The prefix tree of every surface text of ``terms`` under ``tokenizer``."""
+    """The prefix tree of every surface text of ``terms`` (and of its spoken texts with
+    an -s ending, :func:`with_s`) under ``tokenizer``."""
     seqs = []
     for term in terms:
         for text in surface_texts(term):
-            seqs.append(tokenizer.encode(text, add_special_tokens=False))
+            for t in (text, with_s(text)):
+                if t is not None:
+                    seqs.append(tokenizer.encode(t, add_special_tokens=False))
     return PrefixTree(seqs)
 
 

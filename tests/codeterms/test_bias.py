@@ -7,7 +7,7 @@ import json
 import pytest
 
 from git_voice.codeterms import terms
-from git_voice.codeterms.bias import BASE_BONUS, PrefixTree, make_processor, surface_texts
+from git_voice.codeterms.bias import BASE_BONUS, PrefixTree, make_processor, surface_texts, with_s
 from git_voice.codeterms.candidates import Candidate
 from git_voice.config import Settings
 
@@ -75,6 +75,24 @@ def test_continuation_boosted_first_token_not(tokenizer):
     out = proc(torch.tensor([[SOT, get, user]]), _scores(1))
     assert out[0, by] - out[0, get] == pytest.approx(2 * BASE_BONUS)
     assert out[0, get] == pytest.approx(-BASE_BONUS)
+
+
+def test_an_s_ending_is_boosted_with_the_bare_word(tokenizer):
+    """The bonus favours the term's words, not one ending: "deserializes" and "parse
+    headers" are boosted as "deserialize" and "parse header" are, so the audio picks."""
+    import torch
+
+    des, erial, ize, izes = 748, 48499, 1096, 4340
+    assert _ids(tokenizer, " deserialize") == [des, erial, ize] and _ids(tokenizer, " deserializes") == [des, erial, izes]
+    proc = make_processor(["deserialize", "parse_header"], tokenizer, 1.0)
+    out = proc(torch.tensor([[SOT, des, erial]]), _scores(1))
+    assert out[0, ize] == out[0, izes] > 0
+    parse, header, headers = (_ids(tokenizer, w)[0] for w in (" parse", " header", " headers"))
+    out = proc(torch.tensor([[SOT, parse]]), _scores(1))
+    assert out[0, header] == out[0, headers] == BASE_BONUS
+    # Written forms get no ending: ``parse_header`` is one name.
+    assert with_s(" parse_header") is None and with_s(" entry") == " entries" and with_s(" hash") == " hashes"
+    assert with_s(" signal set fn") is None and with_s(" get user by ID") is None  # no word to inflect
 
 
 def test_prompt_tokens_before_start_of_transcript_are_ignored(tokenizer):
