@@ -38,7 +38,7 @@ from product import VOICES, score_one, staged_change, voice_audio  # noqa: E402
 from run import spoken_text, transcribe  # noqa: E402
 
 
-def sweep(out: Path, voices: list[str], strength: float | None = None) -> None:
+def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int | None = None) -> None:
     from git_voice.app.transcribe import candidates_of
     from git_voice.asr.registry import load_engine
     from git_voice.audio.load import load_audio
@@ -51,6 +51,8 @@ def sweep(out: Path, voices: list[str], strength: float | None = None) -> None:
     settings = Settings()
     if strength is not None:
         settings.bias_strength = strength  # as voice.biasStrength would
+    if beam is not None:
+        settings.beam_size = beam  # as voice.beamSize would
     cache = ROOT / ".cache" / "speech"
     records = []
     with tempfile.TemporaryDirectory(prefix="gv-sweep-") as tmp:
@@ -97,12 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results-devsweep.json")
     ap.add_argument("--voices", default=",".join(VOICES))
     ap.add_argument("--bias-strength", type=float, help="voice.biasStrength for this run (default: the default)")
+    ap.add_argument("--beam-size", type=int, help="voice.beamSize for this run (default: the default)")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     args = ap.parse_args(argv)
     if args.compare:
         print(compare(*(json.loads(p.read_text()) for p in args.compare)))
         return 0
-    sweep(args.out, args.voices.split(","), args.bias_strength)
+    sweep(args.out, args.voices.split(","), args.bias_strength, args.beam_size)
     return 0
 
 

@@ -53,6 +53,7 @@ MIN_LOOSE_SOUND = 6
 LONG_LOOSE_SOUND = 12  # from this many sounds on, two sound edits; below, one
 LOOSE_LETTERS_PER_EDIT = 3
 _VERB_ENDINGS = ("ed", "d", "ing")
+_PLURAL_ENDINGS = ("s", "es")
 # Letters of coverage one edit costs when choosing between overlapping matches.
 EDIT_COST = 2
 _EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
@@ -185,7 +186,8 @@ class Snapper:
         for term_i, written_key in self.sounds.get(sound, ()):
             dist = _sound_distance(key, written_key)
             if (dist is not None and _edits_ok(run, last, key, written_key, self.terms[term_i])
-                    and not self._stray_function_word(run, first, last, written_key, dist, term_i)):
+                    and not self._stray_function_word(run, first, last, written_key, dist, term_i)
+                    and not _inflected(run, first, last, written_key)):
                 out.append(Match(first, last, self.terms[term_i], max(1, dist), self._rank(run, first, last, term_i), len(key)))
         return out
 
@@ -207,7 +209,7 @@ class Snapper:
                 continue
             if any(w.text.lower() in FUNCTION_WORDS - self.term_words[term_i] for w in run[first : last + 1]):
                 continue  # "context with a background" is not ``context.Background``
-            if _part_of(key, self.terms[term_i]):
+            if _part_of(key, self.terms[term_i]) or _inflected(run, first, last, form_key):
                 continue  # "invalid object name" says three of ``ErrInvalidObjectName``'s four words
             letters = Levenshtein.distance(key, form_key)
             if letters > len(form_key) // LOOSE_LETTERS_PER_EDIT or not _edits_ok(run, last, key, form_key, self.terms[term_i]):
@@ -254,7 +256,7 @@ class Snapper:
                 continue
             if dist and not (self._near_ok(term_i) and _edits_ok(run, last, key, cand_key, self.terms[term_i])):
                 continue
-            if dist and (self._stray_function_word(run, first, last, cand_key, dist, term_i) or _verb_ending(run, first, last, cand_key)):
+            if dist and (self._stray_function_word(run, first, last, cand_key, dist, term_i) or _inflected(run, first, last, cand_key)):
                 continue
             out.append(Match(first, last, self.terms[term_i], dist, self._rank(run, first, last, term_i), len(key)))
         return out
@@ -299,14 +301,20 @@ def _edits_ok(run: Sequence[Word], last: int, key: str, form_key: str, term: str
     return True
 
 
-def _verb_ending(run: Sequence[Word], first: int, last: int, form_key: str) -> bool:
-    """Whether the span is the form with one word given a verb ending ("-ed", "-d", "-ing"):
-    "the allowed headers list" says an English participle, not ``allowHeaders``, and
-    "the sorted keys" is not ``sort_keys``. A plural stays a near match: names are
-    pluralised in speech ("both parse headers")."""
+def _inflected(run: Sequence[Word], first: int, last: int, form_key: str) -> bool:
+    """Whether the span is the form with an English ending on one of its words: a verb
+    ending (-ed, -d, -ing) anywhere ("the allowed headers list" is not ``allowHeaders``,
+    "the sorted keys" not ``sort_keys``), or a plural or possessive -s on a word
+    before the last ("the node's equal function", heard "nodes equal", is not
+    ``node.equal``). A name is pluralised at its end, so a last word's -s still
+    matches ("both parse headers calls").
+    """
     said = [w.text.lower() for w in run[first : last + 1]]
     for at, w in enumerate(said):
-        for end in _VERB_ENDINGS:
+        inside = at < len(said) - 1
+        if inside and w == "s" and "".join(said[:at] + said[at + 1 :]) == form_key:
+            return True  # "node's": the possessive's "s" is a word of its own here
+        for end in _VERB_ENDINGS + (_PLURAL_ENDINGS if inside else ()):
             if w.endswith(end) and len(w) > len(end) + 2:
                 if "".join(said[:at]) + w[: -len(end)] + "".join(said[at + 1 :]) == form_key:
                     return True

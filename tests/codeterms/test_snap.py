@@ -149,7 +149,11 @@ def test_sound_alike_needs_every_word_to_sound_right():
         # A verb ending on a word of the form is the English participle, not the name...
         ("It leaves out the allowed headers list.", ["allowHeaders"], "It leaves out the allowed headers list."),
         ("The cached value list is cleared.", ["cache_value"], "The cached value list is cleared."),
-        # ...while a plural is still the name, said of several of its calls.
+        # ...and so is a plural or possessive -s before a name's last word...
+        ("It asks the nodes equal function.", ["node.equal"], "It asks the nodes equal function."),
+        ("It asks the node's equal function.", ["node.equal"], "It asks the node's equal function."),
+        ("It reads the users store first.", ["user_store"], "It reads the users store first."),
+        # ...while a plural at its end is still the name, said of several of its calls.
         ("Both parse headers calls are gone.", ["parse_header"], "Both parse_header calls are gone."),
     ],
 )
