@@ -50,14 +50,6 @@ MAX_READINGS = 8
 # terms that were said scored +3.7 to -11 nats, most above -7; those of an unrelated
 # change (``--mismatched``) -23 and below.
 MARGIN_BONUSES = 3
-# A wording that differs from what was heard only in one word's inflection ("allowed
-# headers" → "allow headers", "nodes equal" → "node equal", "string resource" →
-# "string resources") must score about as well as what was heard: half a bonus below
-# it at most. The decoder heard an English word form there, and a word's ending is
-# what a speaker who means the English phrase says. Development runs: such wordings
-# of terms that were meant scored 0.06; of English phrases, -3.8 to -6.
-INFLECTION_MARGIN_BONUSES = 0.5
-_INFLECTIONS = ("s", "es", "ed", "d", "ing", "'s")
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 # A span never crosses a sentence end or a bracket; it may cross a comma or a
@@ -86,7 +78,6 @@ class Rereader:
         from .bias import BASE_BONUS
 
         self.margin = MARGIN_BONUSES * BASE_BONUS * strength
-        self.inflection_margin = INFLECTION_MARGIN_BONUSES * BASE_BONUS * strength
         self.terms = list(terms)
         self.forms: list[_Form] | None = None
 
@@ -128,16 +119,10 @@ class Rereader:
             if any(t == term and start < e and end > s for _, s, e, t in chosen):
                 continue
             chosen.append((closeness, start, end, term))
-        out: list[Reading] = []
-        for _, s, e, t in chosen[:MAX_READINGS]:
-            wordings = _cased(text[s:e], _wordings(text[s:e], self.wordings[t]))
-            inflected = tuple(w for w in wordings if inflection_only(text[s:e], w))
-            others = tuple(w for w in wordings if w not in inflected)
-            if others:
-                out.append(Reading(s, e, others, self.margin))
-            if inflected:
-                out.append(Reading(s, e, inflected, self.inflection_margin))
-        return out
+        return [
+            Reading(s, e, _cased(text[s:e], _wordings(text[s:e], self.wordings[t])), self.margin)
+            for _, s, e, t in chosen[:MAX_READINGS]
+        ]
 
     def _match(self, span: list[re.Match], found: dict) -> None:
         """Record in ``found`` each term whose form ``span`` sounds near, with how near."""
@@ -177,21 +162,6 @@ class Rereader:
         if key in self.keys[form.term]:
             return True
         return dropped.lower() in FUNCTION_WORDS and Levenshtein.distance(phonetic(key), form.sound) <= dist
-
-
-def inflection_only(heard: str, wording: str) -> bool:
-    """Whether ``wording`` is ``heard`` with one word's inflectional ending (``_INFLECTIONS``)
-    added or taken away, case aside: "allowed headers" and "allow headers", "Applying text
-    edits" and "apply text edits"."""
-    a = [w.lower() for w in _WORD.findall(heard)]
-    b = [w.lower() for w in _WORD.findall(wording)]
-    if len(a) != len(b):
-        return False
-    diff = [(x, y) for x, y in zip(a, b) if x != y]
-    if len(diff) != 1:
-        return False
-    x, y = sorted(diff[0], key=len)
-    return any(y == x + end for end in _INFLECTIONS) or (x.endswith("e") and y == x[:-1] + "ing")
 
 
 def _runs(text: str) -> list[list[re.Match]]:

@@ -6,7 +6,7 @@ import pytest
 
 from git_voice.codeterms import terms
 from git_voice.codeterms.bias import BASE_BONUS
-from git_voice.codeterms.reread import INFLECTION_MARGIN_BONUSES, MARGIN_BONUSES, MAX_READINGS, Rereader, inflection_only
+from git_voice.codeterms.reread import MARGIN_BONUSES, MAX_READINGS, Rereader
 from git_voice.config import Settings
 
 
@@ -66,34 +66,3 @@ def test_margin_follows_bias_strength_and_readings_are_capped():
     assert Rereader(["shallowRef"], strength=0.5)(" a Shadow Ref")[0].margin == pytest.approx(MARGIN_BONUSES * BASE_BONUS / 2)
     many = Rereader([f"shallow_ref{i}" for i in range(20)] + ["shallowRef"])
     assert len(many(" Shadow Ref, Shadow Ref, Shadow Ref.")) <= MAX_READINGS
-
-
-def test_a_wording_that_only_changes_an_inflection_must_score_as_well_as_what_was_heard():
-    """ "allowed headers" → "allow headers", "nodes equal" → "node equal": the decoder heard
-    an English word's ending there, so such a wording gets half a bonus of margin, not three."""
-    r = Rereader(["allowHeaders", "node.equal", "maxWait"])
-    readings = [(rd.texts, rd.margin) for rd in r(" leaves out the allowed headers list")]
-    assert readings == [(("allow headers",), pytest.approx(INFLECTION_MARGIN_BONUSES * BASE_BONUS))]
-    margins = {rd.texts: rd.margin for rd in r(" asks the nodes equal function")}
-    # "node dot equal" says a word that was not heard: the audio judges it with the full margin.
-    assert margins == {("node equal",): pytest.approx(INFLECTION_MARGIN_BONUSES * BASE_BONUS),
-                       ("node dot equal",): pytest.approx(MARGIN_BONUSES * BASE_BONUS)}
-    # A different word is a mishearing, not an inflection: the full margin.
-    assert r(" supports max weight")[0].margin == pytest.approx(MARGIN_BONUSES * BASE_BONUS)
-
-
-@pytest.mark.parametrize(
-    "heard, wording, expected",
-    [
-        ("allowed headers", "allow headers", True),
-        ("string resource", "string resources", True),
-        ("Applying text edits", "apply text edits", True),
-        ("node's equal", "node equal", True),
-        ("fine branch name", "find branch name", False),  # "fine" → "find" is another word
-        ("bad braces", "add braces", False),
-        ("allowed headers", "allow header", False),  # two words changed
-        ("allowed", "allow headers", False),
-    ],
-)
-def test_inflection_only(heard, wording, expected):
-    assert inflection_only(heard, wording) is expected
