@@ -52,6 +52,7 @@ MAX_SOUND_EDITS = 3
 MIN_LOOSE_SOUND = 6
 LONG_LOOSE_SOUND = 12  # from this many sounds on, two sound edits; below, one
 LOOSE_LETTERS_PER_EDIT = 3
+# English endings that make a near match English words rather than the name (``_inflected``).
 _VERB_ENDINGS = ("ed", "d", "ing")
 _PLURAL_ENDINGS = ("s", "es")
 # Letters of coverage one edit costs when choosing between overlapping matches.
