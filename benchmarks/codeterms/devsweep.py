@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/codeterms/devsweep.py --out sweep.json          # about 5 minutes here
     .venv/bin/python benchmarks/codeterms/devsweep.py --compare OLD.json NEW.json
 
-Each development note of ``corpus/`` (never the held-out half: ``--split`` takes
-only ``dev``) gets a repository with its ``before`` committed and its ``after``
+Each development note of ``corpus/`` (never the held-out half: no option runs
+it) gets a repository with its ``before`` committed and its ``after``
 staged; the change's candidates come from ``app.transcribe.candidates_of`` on the
 staged change, as ``git voice commit`` draws them. Each of the three voices of
 ``product.py`` (same audio, same seeds) is transcribed by the bundled tiny.en with
@@ -13,8 +13,8 @@ but without the commands' composing of the message. Written per note and voice:
 the raw and final text, every re-reading scored (``rereads``), each candidate's
 kind, and the scores of ``product.score_one``. ``--compare`` prints recall and
 false terms per 20 notes per voice for two runs, then each note whose text changed.
-The figures the README quotes for a change come from ``product.py``; this is the
-tool for finding what to change.
+The held-out figures the README quotes come from ``product.py``; this is the tool
+for finding what to change (the README quotes its development figures as such).
 """
 
 from __future__ import annotations
