@@ -38,7 +38,8 @@ from product import VOICES, score_one, staged_change, voice_audio  # noqa: E402
 from run import spoken_text, transcribe  # noqa: E402
 
 
-def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int | None = None) -> None:
+def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int | None = None,
+          batch: int | None = None) -> None:
     from git_voice.app.transcribe import candidates_of
     from git_voice.asr.registry import load_engine
     from git_voice.audio.load import load_audio
@@ -57,6 +58,8 @@ def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int
     records = []
     with tempfile.TemporaryDirectory(prefix="gv-sweep-") as tmp:
         for n, note in enumerate(notes_of("dev")):
+            if batch not in (None, note["batch"]):
+                continue
             where = Path(tmp) / f"note{n}"
             where.mkdir()
             repo = Repo.discover(staged_change(where, note))
@@ -66,7 +69,7 @@ def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int
                 if wav is None:
                     continue
                 text, raw, _, rereads = transcribe(engine, load_audio(wav).samples, "full", term_set, settings)
-                records.append(dict(id=note["id"], voice=voice, raw=raw, final=text, rereads=rereads,
+                records.append(dict(id=note["id"], batch=note["batch"], voice=voice, raw=raw, final=text, rereads=rereads,
                                     kinds={c.term: c.kind for c in term_set.candidates}, **score_one(note, text)))
             print(f"[{n:3d}] {note['id']}", file=sys.stderr, flush=True)
     out.write_text(json.dumps(records, indent=1))
@@ -100,12 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--voices", default=",".join(VOICES))
     ap.add_argument("--bias-strength", type=float, help="voice.biasStrength for this run (default: the default)")
     ap.add_argument("--beam-size", type=int, help="voice.beamSize for this run (default: the default)")
+    ap.add_argument("--batch", type=int, choices=(1, 2), help="only the development notes of corpus batch 1 or 2")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     args = ap.parse_args(argv)
     if args.compare:
         print(compare(*(json.loads(p.read_text()) for p in args.compare)))
         return 0
-    sweep(args.out, args.voices.split(","), args.bias_strength, args.beam_size)
+    sweep(args.out, args.voices.split(","), args.bias_strength, args.beam_size, args.batch)
     return 0
 
 

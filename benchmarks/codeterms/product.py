@@ -240,12 +240,17 @@ def tables(records: list[dict], mismatch: dict | None, quick: bool) -> str:
                 total, differ = mismatch["by_split"][split]
                 m = {"notes": total, "differ": differ}
             out.append(table(f"{split}{' (quick)' if quick else ''}", summarise(rs), m))
+            batches = sorted({r.get("batch", 1) for r in rs})
+            for batch in batches if len(batches) > 1 else ():
+                out.append(table(f"{split}, batch {batch}{' (quick)' if quick else ''}",
+                                 summarise([r for r in rs if r.get("batch", 1) == batch]), None))
     return "\n\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=("dev", "heldout", "all"), default="heldout")
+    ap.add_argument("--batch", type=int, choices=(1, 2), help="only the notes of corpus batch 1 or 2 (default: both)")
     ap.add_argument("--quick", action="store_true", help="every third note of the split, clean voice only")
     ap.add_argument("--voices", help="comma-separated subset of " + ",".join(VOICES))
     ap.add_argument("--notes", type=int, help="only the first N notes (after --quick's choice)")
@@ -254,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--rescore", type=Path, help="re-score and print an earlier results file")
     args = ap.parse_args(argv)
-    out = args.out or HERE / f"results-product-{args.split}{'-quick' if args.quick else ''}.json"
+    out = args.out or HERE / (f"results-product-{args.split}{f'-b{args.batch}' if args.batch else ''}"
+                              f"{'-quick' if args.quick else ''}.json")
     if args.rescore:
         old = json.loads(args.rescore.read_text())
         notes = {n["id"]: n for n in notes_of(None)}
@@ -262,6 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         print(tables(records, old.get("mismatch"), old["quick"]))
         return 0
     notes = notes_of(None if args.split == "all" else args.split)
+    # A note's voice seed is its place in its split over both batches (batch 1 first),
+    # so a batch run and a whole-split run speak each note with the same noise.
+    seeds = {note["id"]: n for n, note in enumerate(notes)}
+    notes = [note for note in notes if args.batch in (None, note["batch"])]
     if args.quick:
         notes = notes[::3]
     notes = notes[: args.notes or len(notes)]
@@ -280,18 +290,18 @@ def main(argv: list[str] | None = None) -> int:
             for n, note in enumerate(notes):
                 repo = bench.staged_repo(f"note{n}", note)
                 for voice in voices:
-                    wav = voice_audio(spoken_text(note["say"]), voice, n, cache)
+                    wav = voice_audio(spoken_text(note["say"]), voice, seeds[note["id"]], cache)
                     if wav is None:
                         continue
                     texts = bench.commit_and_note(repo, wav)
                     for path in PATHS:
-                        rec = {"id": note["id"], "split": note["split"], "voice": voice, "path": path, "hyp": texts[path]}
+                        rec = {"id": note["id"], "split": note["split"], "batch": note["batch"], "voice": voice, "path": path, "hyp": texts[path]}
                         rec.update(score_one(note, texts[path]))
                         records.append(rec)
                     print(f"[{n:3d} {voice:9}] {texts['note']}", file=sys.stderr, flush=True)
                 if not args.no_mismatch:
                     other = notes[(n + MISMATCH_OFFSET) % len(notes)]
-                    wav = voice_audio(spoken_text(note["say"]), "clean", n, cache)
+                    wav = voice_audio(spoken_text(note["say"]), "clean", seeds[note["id"]], cache)
                     mrepo = bench.staged_repo(f"mismatch{n}", other)
                     got = bench.commit_only(mrepo, wav)
                     plain = bench.plain(wav)
@@ -301,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
                         mismatch["by_split"][note["split"]][1] += 1
                         mismatch["differ"] += 1
                         mismatch["examples"].append({"id": note["id"], "against": other["id"], "got": got, "plain": plain})
-                result = {"split": args.split, "quick": args.quick, "voices": voices, "seconds": round(time.time() - started),
+                result = {"split": args.split, "batch": args.batch, "quick": args.quick, "voices": voices, "seconds": round(time.time() - started),
                           "results": summarise(records), "mismatch": mismatch if not args.no_mismatch else None,
                           "records": records}
                 out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
