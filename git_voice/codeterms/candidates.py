@@ -3,8 +3,11 @@
 Language-agnostic: anything that is written unlike an English word (snake_case,
 camelCase, PascalCase, SCREAMING_CASE, dotted, ``::``, kebab, paths, MIME types)
 and appears on a changed line, in a hunk header's function context or as a
-changed file's path is a candidate. Plain words (``user``, ``return``) are not:
-they need no code form, and biasing toward them would only add risk.
+changed file's path is a candidate; so is such a name on an unchanged line at most
+``NEARBY_LINES`` from a changed one, of kind ``nearby`` and ranked last. Plain
+words (``user``, ``return``) are not: they need no code form, and biasing toward
+them would only add risk. One-word names that are not English (``slugify``,
+``truncatewords``, ``wordlist``) are, when the change calls, defines or binds them.
 """
 
 from __future__ import annotations
@@ -50,15 +53,21 @@ WEIGHT_REMOVED = 0.8
 WEIGHT_DEFINED = 3.0
 WEIGHT_CONTEXT = 2.0
 WEIGHT_PATH = 2.5
+# Names on unchanged lines next to a change (``if self.is_fingerprinted(rel):`` just
+# above the edited branch): a note often names them, but they rank below everything
+# the change itself touches.
+WEIGHT_NEARBY = 0.3
+NEARBY_LINES = 2
 
 # What the change does with a term, strongest first. ``defined``: a function, type
 # or module-level name the change defines or edits inside (def/class/fn/func/
 # struct/..., a hunk header's function); ``path``: a changed file; ``local``: a
 # local variable or parameter the diff's lines bind (``x = ...``, ``let x``, a
 # lower-case name in a definition's parameter list); ``used``: anything else on a
-# changed line (calls, attributes, names from elsewhere).
-DEFINED, PATH, LOCAL, USED = "defined", "path", "local", "used"
-_KIND_ORDER = (DEFINED, PATH, USED)
+# changed line (calls, attributes, names from elsewhere); ``nearby``: only on an
+# unchanged line at most ``NEARBY_LINES`` from a changed one.
+DEFINED, PATH, LOCAL, USED, NEARBY = "defined", "path", "local", "used", "nearby"
+_KIND_ORDER = (DEFINED, PATH, USED, NEARBY)
 # ``x = ...``, ``x: int = ...``, ``x := ...`` at a line's start (not ``==``).
 _ASSIGN = re.compile(r"^\s+([A-Za-z_$][\w$]*)\s*(?::\s*[^=]+)?:?=(?!=)")
 _PARAM_NAME = re.compile(r"(?<![\w$.])[a-z_$][\w$]*")
@@ -87,7 +96,7 @@ class _Tally:
         if len(term) < 3 or len(term) > 80 or not (is_codey(term) or word_ok):
             return
         self.scores[term] = self.scores.get(term, 0.0) + weight
-        old = self.kinds.get(term, USED)
+        old = self.kinds.get(term, kind)
         self.kinds[term] = min(old, kind, key=_KIND_ORDER.index)
 
     def ranked(self, limit: int) -> list[Candidate]:
@@ -126,25 +135,31 @@ def _chain_terms(chain: str) -> list[str]:
     return out
 
 
-def _scan_code(text: str, weight: float, tally: _Tally) -> None:
+def _scan_code(text: str, weight: float, tally: _Tally, kind: str = USED) -> None:
     for m in _MIME.finditer(text):
-        tally.add(m.group(0), weight)
+        tally.add(m.group(0), weight, kind)
     for m in _KEBAB.finditer(text):
-        tally.add(m.group(0), weight * 0.5)  # also matches "a-b" arithmetic: rank low
+        tally.add(m.group(0), weight * 0.5, kind)  # also matches "a-b" arithmetic: rank low
     for m in _CHAIN.finditer(text):
         for term in _chain_terms(m.group(0)):
-            tally.add(term, weight)
+            tally.add(term, weight, kind)
+
+
+def _uncommon_word(name: str) -> bool:
+    """A one-word name that is not English (``slugify``, ``truncatewords``, ``wordlist``):
+    worth writing as code when the change calls, defines or binds it."""
+    from .context import is_everyday_word
+
+    return len(name) >= MIN_CALLED_WORD and name.isalpha() and not is_everyday_word(name.lower())
 
 
 def _scan_calls(code: str, weight: float, tally: _Tally) -> None:
     """Functions a changed line calls: one-word names too (``slugify(``), unless English."""
-    from .context import is_everyday_word
-
     for m in _CALL.finditer(code):
         name = m.group(1).rsplit(".", 1)[-1].rsplit("::", 1)[-1]
         if is_codey(name):
             tally.add(name, weight * 0.5)  # already counted as a chain: ranked a little higher
-        elif len(name) >= MIN_CALLED_WORD and name.isalpha() and not is_everyday_word(name):
+        elif _uncommon_word(name):
             tally.add(name, weight, USED, word_ok=True)
 
 
@@ -153,12 +168,29 @@ def _scan_changed(text: str, path: str, weight: float, tally: _Tally) -> None:
     written like code (snake_case, a path, a MIME type, camelCase)."""
     code, prose = split_prose(text, path)
     _scan_definitions(code, WEIGHT_DEFINED, tally)
-    _scan_locals(code, tally)
+    bound = _scan_locals(code, tally)
+    if bound and _uncommon_word(bound):
+        tally.add(bound, weight, USED, word_ok=True)  # ``wordlist = input.split``
     _scan_code(code, weight, tally)
     _scan_calls(code, weight, tally)
     for piece in prose:
         for term in code_in_prose(piece):
             tally.add(term, weight * PROSE_WEIGHT)
+
+
+def _scan_nearby(hunk: list[str], changed: list[int], path: str, tally: _Tally) -> None:
+    """Names on the unchanged lines of one hunk within ``NEARBY_LINES`` of a changed line
+    (kind ``nearby``): the call just above an edited branch, the helper the edited value
+    is passed to next."""
+    marks = set(changed)
+    for i, line in enumerate(hunk):
+        if i in marks or not any(abs(i - c) <= NEARBY_LINES for c in changed):
+            continue
+        code, prose = split_prose(line, path)
+        _scan_code(code, WEIGHT_NEARBY, tally, NEARBY)
+        for piece in prose:
+            for term in code_in_prose(piece):
+                tally.add(term, WEIGHT_NEARBY * PROSE_WEIGHT, NEARBY)
 
 
 def _scan_enclosing(hunk: list[str], changed: list[int], tally: _Tally) -> None:
@@ -177,14 +209,15 @@ def _scan_enclosing(hunk: list[str], changed: list[int], tally: _Tally) -> None:
             name = defined_name(hunk[i])
             if name:
                 for term in _chain_terms(name):
-                    tally.add(term.rstrip("?!"), WEIGHT_CONTEXT, DEFINED)
+                    term = term.rstrip("?!")
+                    tally.add(term, WEIGHT_CONTEXT, DEFINED, word_ok=_uncommon_word(term))
 
 
 def _scan_definitions(text: str, weight: float, tally: _Tally) -> None:
     indented = text[:1].isspace()
     for m in _DEFINES.finditer(text):
         local = m.group(1) in _BINDINGS and indented
-        tally.add(m.group(3), weight, USED if local else DEFINED)
+        tally.add(m.group(3), weight, USED if local else DEFINED, word_ok=_uncommon_word(m.group(3)))
         if local:
             tally.locals.add(m.group(3))
         elif m.group(1) in ("def", "fn", "func", "function"):
@@ -203,11 +236,13 @@ def _scan_definitions(text: str, weight: float, tally: _Tally) -> None:
         _scan_parameters(text[c.end(1) :], tally)
 
 
-def _scan_locals(text: str, tally: _Tally) -> None:
-    """Names an indented line binds by assignment (``content_type = ...``)."""
+def _scan_locals(text: str, tally: _Tally) -> str | None:
+    """Names an indented line binds by assignment (``content_type = ...``); returns the name."""
     m = _ASSIGN.match(text)
     if m:
         tally.locals.add(m.group(1))
+        return m.group(1)
+    return None
 
 
 def _scan_parameters(rest: str, tally: _Tally) -> None:
@@ -243,6 +278,7 @@ def from_diff_text(diff: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     for line in diff.splitlines():
         if line.startswith(("diff --git ", "@@ ")) or line.startswith(("+++ ", "--- ")):
             _scan_enclosing(hunk, changed, tally)
+            _scan_nearby(hunk, changed, path, tally)
             hunk, changed = [], []
         if line.startswith("diff --git ") or line.startswith("index "):
             continue
@@ -267,4 +303,5 @@ def from_diff_text(diff: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
             hunk.append(line[1:])
             _scan_changed(line[1:], path, WEIGHT_ADDED if line[0] == "+" else WEIGHT_REMOVED, tally)
     _scan_enclosing(hunk, changed, tally)
+    _scan_nearby(hunk, changed, path, tally)
     return tally.ranked(limit)

@@ -162,10 +162,19 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
     ("the async exit stack": English compounds are mostly two words, longer runs
     that spell an identifier rarely happen by chance) and names the change
     defines ("the text model" for a class ``TextModel`` it edits) still snap.
+    A name only on an unchanged line next to the change (``kind`` "nearby") is the
+    thing whenever a determiner or "a"/"an" comes right before it, at any length and
+    in any words ("complains about the wrong type of return value"), unless a head
+    noun or a sibling says otherwise.
     With ``decoded`` the decoder already wrote the name (``version_file``,
     ``VERSION_FILE``): its words may be in any case, and the caller writes it back as
     the words.
     """
+    if kind == "nearby":
+        # A name only next to the change, said as a noun phrase ("a hash without braces",
+        # "the wrong type of return value"), is the thing, at any length.
+        return (m.first > 0 and run[m.first - 1].text.lower() in DETERMINERS | INDEFINITE
+                and not head_noun_after(run, m.last) and not has_written_sibling(m, written))
     if not (kind == "local" or (kind == "used" and _is_constant(m.term))):
         return False
     if m.last - m.first != 1 or m.first == 0 or len(pieces(m.term)) != 2:

@@ -26,7 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..types import Rewrite
-from .candidates import LOCAL, PATH
+from .candidates import LOCAL, NEARBY, PATH
 from .context import PLAIN_ZIPF, context_preference, is_everyday_word, plain_phrase, predicate_phrase  # noqa: F401
 from .spoken import EXTENSION_WORDS, FUNCTION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 
@@ -116,7 +116,7 @@ class Snapper:
     def __init__(self, terms: Sequence[str], kinds: Mapping[str, str] | None = None) -> None:
         """Takes candidate terms, best first; terms without a spoken code form are skipped.
 
-        ``kinds`` maps a term to what the change does with it (``candidates.DEFINED``, ``LOCAL``,
+        ``kinds`` maps a term to what the change does with it (``candidates.DEFINED``, ``LOCAL``, ``NEARBY``,
         ``PATH`` or ``USED``); terms left out are trusted like defined ones.
         """
         self.kinds: dict[str, str] = dict(kinds or {})
@@ -175,7 +175,7 @@ class Snapper:
     def _rank(self, run: Sequence[Word], first: int, last: int, term_i: int) -> int:
         """Where a term stands among those matching one span: lower is preferred."""
         term = self.terms[term_i]
-        demote = LOCAL_DEMOTION if self.kinds.get(term) == LOCAL else 0
+        demote = LOCAL_DEMOTION if self.kinds.get(term) in (LOCAL, NEARBY) else 0
         return term_i + demote - context_preference(run, first, last, term)
 
     def _match_sound(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
@@ -238,9 +238,11 @@ class Snapper:
     def _near_ok(self, term_i: int) -> bool:
         """Whether a term may be matched with edits: not a file's name without its ending
         (``template-literal`` of ``template-literal.js``), which is English words more
-        often than not ("inside template literals")."""
+        often than not ("inside template literals"), nor a name only on the unchanged
+        lines next to the change (``nearby``), which must be said as it is written."""
         term = self.terms[term_i]
-        return not (self.kinds.get(term) == PATH and not _EXTENSION.search(term))
+        kind = self.kinds.get(term)
+        return not ((kind == PATH and not _EXTENSION.search(term)) or kind == NEARBY)
 
     def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
         out = [m for m in self._match_sound(run, first, last, key) + self._match_loose(run, first, last, key)

@@ -256,3 +256,37 @@ def test_called_functions_on_changed_lines_even_one_word(tmp_path):
     assert "slugify" in kinds
     # English and short names are not: "print", "len".
     assert "print" not in kinds and "len" not in kinds
+
+
+def test_one_word_names_the_change_defines_or_binds_when_not_english(tmp_path):
+    """``def truncatewords`` encloses the change and ``wordlist`` is bound on a changed
+    line: one-word names, but not English, so they are candidates as ``slugify`` is."""
+    before = ("module StandardFilters\n  def truncatewords(input, words = 15)\n    input = input.to_s\n"
+              "    words = words.to_i\n    return if input.nil?\n\n    wordlist = input.split\n    wordlist.join(' ')\n  end\nend\n")
+    after = before.replace("    wordlist = input.split\n", "    wordlist = input.lstrip.split(/\\s+/, words + 1)\n")
+    kinds = _staged_terms(tmp_path, "lib/liquid/standardfilters.rb", before, after)
+    assert kinds.get("truncatewords") == candidates.DEFINED
+    assert kinds.get("wordlist") == candidates.LOCAL
+    # English one-word names stay out, defined, bound or called.
+    assert "input" not in kinds and "words" not in kinds and "split" not in kinds
+
+
+def test_names_on_unchanged_lines_next_to_the_change_are_nearby(tmp_path):
+    """The call just above an edited branch is a candidate of its own kind, below every
+    name the change touches; names further away are not candidates."""
+    before = ("def serve(self, c, rel):\n    asset = self.file(rel)\n    self.check_asset_path(rel)\n"
+              "    self.log_request_start(c)\n    headers = c.res.headers\n    if self.is_fingerprinted(rel):\n"
+              "        headers.cache_control('max-age=3600')\n    return self.serve_asset(c, asset)\n")
+    after = before.replace("'max-age=3600'", "'public, max-age=31536000, immutable'")
+    kinds = _staged_terms(tmp_path, "static.py", before, after)
+    assert kinds.get("is_fingerprinted") == candidates.NEARBY
+    assert kinds.get("serve_asset") == candidates.NEARBY
+    assert kinds.get("cache_control") == candidates.USED
+    # Three lines and more from the change: not said about it.
+    assert "check_asset_path" not in kinds and "log_request_start" not in kinds
+    ranked = [c.term for c in candidates.from_diff_text(_diff_of(tmp_path))]
+    assert ranked.index("cache_control") < ranked.index("is_fingerprinted")
+
+
+def _diff_of(tmp_path) -> str:
+    return git(tmp_path / "fc", *changes.DIFF_ARGS, "--cached")

@@ -365,3 +365,23 @@ def test_a_mime_type_said_with_slash_and_plus_becomes_code():
     text = "The converter can read application slash problem plus JSON bodies too."
     assert snap(text, ["application/problem+json", "canRead"], "plain")[0] == \
         "The converter can read application/problem+json bodies too."
+
+
+def test_a_nearby_name_must_be_said_as_written():
+    """A name only on an unchanged line next to the change snaps on an exact match, never
+    a near one, and said as an everyday thing after a determiner it stays English."""
+    nearby = {"is_fingerprinted": "nearby", "remote_url": "nearby", "hasColors": "nearby"}
+    terms = list(nearby)
+    assert snap("It calls is fingerprinted first.", terms, kinds=nearby)[0] == "It calls is_fingerprinted first."
+    assert snap("It calls is fingerprint it first.", terms, kinds=nearby)[0] == "It calls is fingerprint it first."
+    assert snap("So has color still wins.", terms, kinds=nearby)[0] == "So has color still wins."
+    assert snap("Skipped when the remote url is private.", terms, kinds=nearby)[0] == "Skipped when the remote url is private."
+    # After an article or determiner, at any length, it is the thing: here or decoded as the name.
+    long_ = {"wrongTypeOfReturnValue": "nearby", "write_padded": "nearby"}
+    for said in ("the wrong type of return value", "the wrongTypeOfReturnValue"):
+        assert snap(f"It complains about {said}.", list(long_), kinds=long_)[0] == "It complains about the wrong type of return value."
+    assert snap("Text lines up in write padded.", list(long_), kinds=long_)[0] == "Text lines up in write_padded."
+    assert snap("It checks the write padded function.", list(long_), kinds=long_)[0] == "It checks the write_padded function."
+    # The same near miss of a name on a changed line still snaps.
+    used = {"hasColors": "used"}
+    assert snap("So has color still wins.", ["hasColors"], kinds=used)[0] == "So hasColors still wins."
