@@ -24,6 +24,9 @@ MAX_CANDIDATES = 60
 # Identifier chains: a.b.c, a::b::C, $jq, kebab-case-words (in headers, flags, CSS).
 _CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*")
 _KEBAB = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)+(?![\w-])")
+# A string literal that is one kebab-case key and nothing else: a header, directive or
+# option name (``"Retry-After"``, ``'no-cache'``, ``"status-right"``).
+_KEBAB_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)+")
 _MIME = re.compile(r"(?<![\w/])(?:text|application|image|audio|video|multipart)/[A-Za-z0-9.+-]+")
 _HUNK = re.compile(r"^@@ [^@]* @@ ?(.*)$")
 # Names a line defines: def/class/fn/func/function/struct/... NAME (any language).
@@ -173,9 +176,18 @@ def _scan_changed(text: str, path: str, weight: float, tally: _Tally) -> None:
         tally.add(bound, weight, USED, word_ok=True)  # ``wordlist = input.split``
     _scan_code(code, weight, tally)
     _scan_calls(code, weight, tally)
+    _scan_prose(prose, weight, tally)
+
+
+def _scan_prose(prose: list[str], weight: float, tally: _Tally, kind: str = USED) -> None:
+    """Of strings and comments, what is written like code; and a string that is one
+    kebab-case key, which names a value as a local does (``kind`` local)."""
     for piece in prose:
         for term in code_in_prose(piece):
-            tally.add(term, weight * PROSE_WEIGHT)
+            tally.add(term, weight * PROSE_WEIGHT, kind)
+        if _KEBAB_KEY.fullmatch(piece):
+            tally.add(piece, weight * PROSE_WEIGHT, kind)
+            tally.locals.add(piece)
 
 
 def _scan_nearby(hunk: list[str], changed: list[int], path: str, tally: _Tally) -> None:
@@ -188,9 +200,7 @@ def _scan_nearby(hunk: list[str], changed: list[int], path: str, tally: _Tally) 
             continue
         code, prose = split_prose(line, path)
         _scan_code(code, WEIGHT_NEARBY, tally, NEARBY)
-        for piece in prose:
-            for term in code_in_prose(piece):
-                tally.add(term, WEIGHT_NEARBY * PROSE_WEIGHT, NEARBY)
+        _scan_prose(prose, WEIGHT_NEARBY, tally, NEARBY)
 
 
 def _scan_enclosing(hunk: list[str], changed: list[int], tally: _Tally) -> None:

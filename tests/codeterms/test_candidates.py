@@ -45,8 +45,8 @@ def test_range_gives_identifiers_symbols_and_paths(change):
     for want in ("user_store.py", "app/user_store.py", "load_config", "read_settings", "get_user_by_id",
                  "UserStore", "MAX_RETRIES", "os.path.join", "parseHTTPHeader", "text/html"):
         assert want in terms, want
-    # Plain words, receivers and hyphenated words inside a string are not code terms.
-    for unwanted in ("user", "headers", "self.parseHTTPHeader", "return", "os", "X-Request-Id"):
+    # Plain words and receivers are not code terms.
+    for unwanted in ("user", "headers", "self.parseHTTPHeader", "return", "os"):
         assert unwanted not in terms
 
 
@@ -245,7 +245,19 @@ def test_words_in_strings_and_comments_are_not_candidates(tmp_path):
              '    return {"name": "Crème brûlée", "Content-Type": "text/plain"}\n')
     kinds = _staged_terms(tmp_path, "menu.py", before, after)
     assert "application/json" in kinds and "serve_dessert" in kinds and "text/plain" in kinds
-    for word in ("Crème", "brûlée", "Content-Type", "name"):
+    # A string that is one kebab-case key names a value, as a local does.
+    assert kinds.get("Content-Type") == candidates.LOCAL
+    for word in ("Crème", "brûlée", "name"):
+        assert word not in kinds
+
+
+def test_a_kebab_word_inside_a_sentence_string_or_comment_is_not_a_candidate(tmp_path):
+    before = "def cache():\n    return None\n"
+    after = ('def cache():\n    # a no-cache reply, see cache-control\n'
+             '    return {"note": "a well-known no-store page", "Cache-Control": "no-cache"}\n')
+    kinds = _staged_terms(tmp_path, "cache.py", before, after)
+    assert kinds.get("Cache-Control") == candidates.LOCAL and kinds.get("no-cache") == candidates.LOCAL
+    for word in ("well-known", "no-store", "cache-control"):
         assert word not in kinds
 
 
