@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 from typing import Any, Sequence
 
-from .spoken import pieces
+from .spoken import EXTENSION_WORDS, pieces
 
 # A word is everyday English when its Zipf frequency (log10 of uses per billion
 # words, wordfreq) is at least this: about once in three million words, which
@@ -148,6 +148,19 @@ def predicate_phrase(run: Sequence[Any], m: Any) -> bool:
     return run[m.first - 1].text.lower() not in NAME_OPENERS
 
 
+def _member_after_determiner(run: Sequence[Any], m: Any) -> bool:
+    """A dotted member (``request.accepts``, ``node.equal``) right after a determiner,
+    its dot not said: "whenever the request accepts JSON" is a subject and its verb,
+    not the member, whether or not the decoder wrote the dot."""
+    term = m.term
+    ending = _EXTENSION.search(term)
+    if "." not in term or "/" in term or (ending and ending.group(1).lower() in EXTENSION_WORDS):
+        return False  # a file name: "the config dot py file"
+    if m.first == 0 or run[m.first - 1].text.lower() not in DETERMINERS:
+        return False
+    return not any(w.text.lower() == "dot" for w in run[m.first : m.last + 1])
+
+
 def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = (), decoded: bool = False) -> bool:
     """True when match ``m`` reads as an everyday noun phrase and stays as spoken.
 
@@ -170,6 +183,8 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
     ``VERSION_FILE``): its words may be in any case, and the caller writes it back as
     the words.
     """
+    if _member_after_determiner(run, m) and not head_noun_after(run, m.last):
+        return True
     if kind == "nearby":
         # A name only next to the change, said as a noun phrase ("a hash without braces",
         # "the wrong type of return value"), is the thing, at any length.

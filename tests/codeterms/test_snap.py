@@ -385,3 +385,27 @@ def test_a_nearby_name_must_be_said_as_written():
     # The same near miss of a name on a changed line still snaps.
     used = {"hasColors": "used"}
     assert snap("So has color still wins.", ["hasColors"], kinds=used)[0] == "So hasColors still wins."
+
+
+def test_a_member_after_a_determiner_with_its_dot_unsaid_is_english():
+    """"whenever the request accepts JSON" is a subject and its verb, not
+    ``request.accepts``, also when the decoder wrote the dot; said after a verb, with
+    "dot", or with a head noun after it, the member is still written."""
+    used = {"request.accepts": "used", "config.py": "path", "os.path.join": "used"}
+    terms = list(used)
+    for said in ("request accepts", "request.accepts"):
+        assert snap(f"Whenever the {said} JSON.", terms, kinds=used)[0] == "Whenever the request accepts JSON."
+    assert snap("It calls request accepts first.", terms, kinds=used)[0] == "It calls request.accepts first."
+    assert snap("Whenever the request dot accepts check passes.", terms, kinds=used)[0] == "Whenever the request.accepts check passes."
+    assert snap("Then the os path join call.", terms, kinds=used)[0] == "Then the os.path.join call."
+    assert snap("It reads the config dot py now.", terms, kinds=used)[0] == "It reads the config.py now."
+
+
+def test_a_kebab_key_from_a_string_is_a_value_like_a_local():
+    """``"Retry-After"``, ``'no-cache'``: written as code when said as a name, English
+    when said as the thing after a determiner."""
+    keys = {"Retry-After": "local", "no-cache": "local", "Content-Type": "local"}
+    terms = list(keys)
+    assert snap("It sets the retry after header.", terms, kinds=keys)[0] == "It sets the Retry-After header."
+    assert snap("Everything else goes out with no cache.", terms, kinds=keys)[0] == "Everything else goes out with no-cache."
+    assert snap("We check the content type first.", terms, kinds=keys)[0] == "We check the content type first."
