@@ -76,13 +76,17 @@ def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int
     print(totals(records))
 
 
-def totals(records: list[dict]) -> str:
+def totals(records: list[dict], label: str = "") -> str:
+    """Recall and false terms per voice; then the same per corpus batch when both are present."""
     lines = []
     for voice in (*VOICES, "all voices"):
         rs = [r for r in records if voice in (r["voice"], "all voices")]
         found, expected = sum(r["found"] for r in rs), sum(r["expected"] for r in rs)
         false = 20 * sum(len(r["false"]) for r in rs) / max(1, len(rs))
-        lines.append(f"{voice:10} recall {100 * found / max(1, expected):5.1f}%  false terms / 20 notes {false:4.2f}")
+        lines.append(f"{label}{voice:10} recall {100 * found / max(1, expected):5.1f}%  false terms / 20 notes {false:4.2f}")
+    batches = sorted({r.get("batch", 1) for r in records})
+    for batch in batches if not label and len(batches) > 1 else ():
+        lines.append(totals([r for r in records if r.get("batch", 1) == batch], f"batch {batch}: "))
     return "\n".join(lines)
 
 
