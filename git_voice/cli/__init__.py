@@ -87,8 +87,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except MemoryError:
-        ui.error("out of memory")
+    except MemoryError as exc:
+        # Ours say what ran out ("out of memory: loading ... needs about 283 MB ..."); a
+        # bare MemoryError from an allocation says nothing useful.
+        ui.error(str(exc) if str(exc).startswith("out of memory") else "out of memory")
         sys.exit(2)
     except OSError as exc:  # disk full, read-only or squatted paths: the machine's state, not a bug
         where = f": {exc.filename}" if exc.filename else ""
