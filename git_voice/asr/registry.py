@@ -7,6 +7,7 @@ here a family name becomes its engine class, imported only when that family load
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from typing import Callable
 
@@ -59,7 +60,7 @@ def load_engine(
     return engine, time.perf_counter() - start
 
 
-def check_address_space(path, display: str) -> None:
+def check_address_space(path: str | os.PathLike[str], display: str) -> None:
     """Refuse to load a model that cannot fit under the process's address-space limit
     (``ulimit -v``), with :class:`MemoryError`.
 

@@ -19,6 +19,9 @@ that matches a candidate's spoken form:
   widths", "the seek clips list", "the dry run flag"), and no sibling term (one
   sharing a word with it) written as code in the same sentence ("the snip left
   and snip right widths", "built from the seek points" after ``seek_clips``).
+  A name only on an unchanged line next to the change is English after any
+  determiner or article; a dotted member after a determiner, its dot unsaid, is
+  a subject and its verb ("whenever the request accepts JSON").
 
 Spans are duck-typed: ``run`` is a sequence of words with ``.text``; a match has
 ``first``, ``last`` (word indexes in ``run``) and ``term``.
