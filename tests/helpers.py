@@ -53,7 +53,8 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def wer(reference: str, hypothesis: str) -> float:
+def word_errors(reference: str, hypothesis: str) -> int:
+    """Words substituted, dropped or added (edit distance over normalised words)."""
     r, h = normalise(reference).split(), normalise(hypothesis).split()
     d = list(range(len(h) + 1))
     for i in range(1, len(r) + 1):
@@ -61,7 +62,20 @@ def wer(reference: str, hypothesis: str) -> float:
         for j in range(1, len(h) + 1):
             cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
             prev, d[j] = d[j], cur
-    return d[len(h)] / max(1, len(r))
+    return d[len(h)]
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    return word_errors(reference, hypothesis) / max(1, len(normalise(reference).split()))
+
+
+# The 8 kHz telephone recording (73 words) has two words at tiny.en's margin: "gold ring" / "golden
+# ring" and "she called" / "he called". Which way each goes follows the CPU's kernels, in every
+# compute type: on 2026-12-02, float32 greedy was word for word and the other paths one or two words
+# off on an AVX2 AMD EPYC; CI's machine gave "he" through the default and both through int8; the
+# Intel AMX machine of earlier sessions gave the default word for word. A lost or repeated window
+# costs about ten words or more, so this bound still catches what the long-form tests are for.
+TELEPHONE_SLACK = 2
 
 
 def git(cwd: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
