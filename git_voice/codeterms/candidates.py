@@ -72,6 +72,9 @@ NEARBY_LINES = 2
 DEFINED, PATH, LOCAL, USED, NEARBY = "defined", "path", "local", "used", "nearby"
 _KIND_ORDER = (DEFINED, PATH, USED, NEARBY)
 # ``x = ...``, ``x: int = ...``, ``x := ...`` at a line's start (not ``==``).
+# An all-capitals one-word name in code: an environment variable or constant
+# (``GOTOOLCHAIN``, ``GOFLAGS``), said as the words it runs together.
+_CAPS_NAME = re.compile(r"(?<![\w$])[A-Z]{6,}(?![\w])")
 _ASSIGN = re.compile(r"^\s+([A-Za-z_$][\w$]*)\s*(?::\s*[^=]+)?:?=(?!=)")
 _PARAM_NAME = re.compile(r"(?<![\w$.])[a-z_$][\w$]*")
 
@@ -176,6 +179,9 @@ def _scan_changed(text: str, path: str, weight: float, tally: _Tally) -> None:
         tally.add(bound, weight, USED, word_ok=True)  # ``wordlist = input.split``
     _scan_code(code, weight, tally)
     _scan_calls(code, weight, tally)
+    for m in _CAPS_NAME.finditer(code):
+        if _uncommon_word(m.group(0)):  # not WARNING, not ERROR
+            tally.add(m.group(0), weight, USED, word_ok=True)
     _scan_prose(prose, weight, tally)
 
 

@@ -81,6 +81,12 @@ def _is_constant(term: str) -> bool:
     return "_" in term and not any(c.islower() for c in term) and any(c.isalpha() for c in term)
 
 
+def _is_header_name(term: str) -> bool:
+    """An HTTP header's name: capitalised words joined by hyphens (``Retry-After``)."""
+    parts = term.split("-")
+    return len(parts) > 1 and all(p[:1].isupper() and p.replace("_", "").isalnum() for p in parts)
+
+
 def _is_type(term: str) -> bool:
     return term[:1].isupper() and any(c.islower() for c in term) and "_" not in term and "." not in term
 
@@ -89,14 +95,17 @@ def context_preference(run: Sequence[Any], first: int, last: int, term: str) -> 
     """How much to move ``term`` up the ranking given the words around its span.
 
     Among terms that sound alike (``UserStore``, ``user_store``, ``user_store.py``),
-    a following "class" favours the type, "function" the lower-case name and
-    "file" the path; a preceding "a" or "an" favours the type ("takes a value
-    parser"); other words change nothing.
+    a following "class" favours the type, "function" the lower-case name,
+    "file" the path and "header" an HTTP header's name (``Retry-After``); a
+    preceding "a" or "an" favours the type ("takes a value parser"); other words
+    change nothing.
     """
     is_type = _is_type(term)
     is_path = "/" in term or bool(_EXTENSION.search(term))
     if last + 1 < len(run):
         nxt = run[last + 1].text.lower()
+        if nxt in ("header", "headers") and _is_header_name(term):
+            return 10_000  # "a retry after header": ``Retry-After``, not ``$retryAfter``
         if (nxt in TYPE_WORDS and is_type) or (nxt in FILE_WORDS and is_path):
             return 10_000
         if nxt in FUNC_WORDS and not is_type and not is_path:

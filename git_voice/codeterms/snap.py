@@ -26,7 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..types import Rewrite
-from .candidates import LOCAL, NEARBY, PATH
+from .candidates import DEFINED, LOCAL, NEARBY, PATH, USED
 from .context import PLAIN_ZIPF, context_preference, is_everyday_word, plain_phrase, predicate_phrase  # noqa: F401
 from .spoken import EXTENSION_WORDS, FUNCTION_WORDS, compact, compact_forms, is_codey, number_words, phonetic, phonetic_forms, pieces, spoken_forms, words
 
@@ -58,6 +58,13 @@ _PLURAL_ENDINGS = ("s", "es")
 # Letters of coverage one edit costs when choosing between overlapping matches.
 EDIT_COST = 2
 _EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
+# A one-word name that runs words together (``truncatewords``, ``GOTOOLCHAIN``) is
+# matched when at least this long, said as its words exactly.
+MIN_JOINED = 8
+# A name said without its namespace prefix (``_unprefixed_keys``): how many other terms
+# must share the prefix, and how many words must be left.
+MIN_PREFIX_SHARERS = 2
+MIN_UNPREFIXED_WORDS = 3
 # Among terms said alike, a local variable or parameter is the least likely to be
 # named: it is usually a copy of the thing a speaker means
 # (``generateConfigOut := c.Meta.GenerateConfigOut``).
@@ -131,10 +138,14 @@ class Snapper:
         # (term index, compact key, number of words) of the form each comes from.
         self.loose: list[str] = []
         self.loose_owner: list[tuple[int, str, int]] = []
+        self.joined: set[int] = set()
         for term in terms:
-            if not is_codey(term) or _only_function_words(term):
+            joined = not is_codey(term) and _joined(term, self.kinds.get(term, DEFINED))
+            if not (is_codey(term) or joined) or _only_function_words(term):
                 continue
             index = len(self.terms)
+            if joined:
+                self.joined.add(index)
             self.terms.append(term)
             self.max_words.append(len(pieces(term)) * 2 + MAX_EXTRA_WORDS)
             self.term_words.append(frozenset(words(term)))
@@ -149,6 +160,9 @@ class Snapper:
             for sound in phonetic_forms(term):
                 if " " in sound and len(sound.replace(" ", "")) >= MIN_SOUND_KEY:
                     self.sounds.setdefault(sound, []).append((index, compact(term)))
+        for index, key in _unprefixed_keys(self.terms, self.kinds):
+            self.keys.append(key)
+            self.owner.append(index)
         self.known = frozenset(self.terms)
         self.longest = max((len(k) for k in self.keys), default=0)
         self.span_words = max(self.max_words, default=0)
@@ -239,10 +253,12 @@ class Snapper:
         """Whether a term may be matched with edits: not a file's name without its ending
         (``template-literal`` of ``template-literal.js``), which is English words more
         often than not ("inside template literals"), nor a name only on the unchanged
-        lines next to the change (``nearby``), which must be said as it is written."""
+        lines next to the change (``nearby``), which must be said as it is written, nor
+        a one-word name that runs words together (``_joined``), whose word boundaries
+        nothing in the name confirms."""
         term = self.terms[term_i]
         kind = self.kinds.get(term)
-        return not ((kind == PATH and not _EXTENSION.search(term)) or kind == NEARBY)
+        return not ((kind == PATH and not _EXTENSION.search(term)) or kind == NEARBY or term_i in self.joined)
 
     def _match_span(self, run: Sequence[Word], first: int, last: int, key: str) -> list[Match]:
         out = [m for m in self._match_sound(run, first, last, key) + self._match_loose(run, first, last, key)
@@ -263,6 +279,42 @@ class Snapper:
                 continue
             out.append(Match(first, last, self.terms[term_i], dist, self._rank(run, first, last, term_i), len(key)))
         return out
+
+
+def _unprefixed_keys(terms: Sequence[str], kinds: Mapping[str, str]) -> list[tuple[int, str]]:
+    """Compact keys of names said without their namespace prefix: ``ngx_http_parse_header_line``
+    as "parse header line" when ``ngx_`` and ``ngx_http_`` open other candidates of the change
+    too (C's way of namespacing: ``ngx_``, ``curl_``, ``git_``). A prefix counts when at least
+    ``MIN_PREFIX_SHARERS`` other terms open with it and an underscore; what is left must be at
+    least ``MIN_UNPREFIXED_WORDS`` words, so a name is never reduced to an English pair. Defined
+    and used names only, never a local's or a path's."""
+    out: list[tuple[int, str]] = []
+    for index, term in enumerate(terms):
+        parts = term.split("_")
+        if kinds.get(term, DEFINED) not in (DEFINED, USED) or len(parts) < 2 + MIN_UNPREFIXED_WORDS:
+            continue
+        if not all(p.isalnum() and p.islower() for p in parts):
+            continue
+        for k in range(1, len(parts) - MIN_UNPREFIXED_WORDS + 1):
+            prefix = "_".join(parts[:k]) + "_"
+            if sum(1 for t in terms if t != term and t.startswith(prefix)) >= MIN_PREFIX_SHARERS:
+                out.append((index, "".join(parts[k:])))
+    return out
+
+
+def _joined(term: str, kind: str) -> bool:
+    """A one-word name written as several words run together, that a note says as those
+    words: ``truncatewords`` ("in truncate words the split stops"), ``GOTOOLCHAIN``
+    ("sets go toolchain to local"). Letters only, all lower or all upper case, at least
+    ``MIN_JOINED`` long and not itself an English word (``namespace``, ``filename``
+    are). The change must define it, or it must be all capitals (an environment
+    variable or constant): a called ``startswith`` is English too often ("a line that
+    starts with a hash"), a bound ``wordlist`` ("a huge word list") likewise."""
+    if len(term) < MIN_JOINED or not term.isalpha() or not (term.islower() or term.isupper()):
+        return False
+    if not (kind == DEFINED or term.isupper()):
+        return False
+    return not is_everyday_word(term.lower())
 
 
 def _sound_distance(key: str, written_key: str) -> int | None:

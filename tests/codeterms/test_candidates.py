@@ -302,3 +302,13 @@ def test_names_on_unchanged_lines_next_to_the_change_are_nearby(tmp_path):
 
 def _diff_of(tmp_path) -> str:
     return git(tmp_path / "fc", *changes.DIFF_ARGS, "--cached")
+
+
+def test_all_capitals_names_in_code_are_candidates_unless_english(tmp_path):
+    before = "setup_env() {\n  export GOFLAGS=${GOFLAGS:-}\n}\n"
+    after = ("setup_env() {\n  export GOFLAGS=${GOFLAGS:-}\n  export GOTOOLCHAIN=${GOTOOLCHAIN:-local}\n"
+             "  echo \"WARNING: TOOLCHAINXYZ\" >&2\n  echo WARNING\n}\n")
+    kinds = _staged_terms(tmp_path, "hack/lib/golang.sh", before, after)
+    assert kinds.get("GOTOOLCHAIN") == candidates.USED
+    # English in capitals is not one; nor is a word inside a string.
+    assert "WARNING" not in kinds and "TOOLCHAINXYZ" not in kinds

@@ -48,3 +48,11 @@ def test_a_local_the_decoder_wrote_in_an_everyday_noun_phrase_goes_back_to_words
 def test_a_name_the_change_defines_stays_written_in_a_noun_phrase():
     assert snap("naming the version_file now", ["version_file"], kinds={"version_file": "defined"})[0] == \
         "naming the version_file now"
+
+
+def test_a_header_after_the_words_picks_the_header_name():
+    kinds = {"$retryAfter": "local", "Retry-After": "local"}
+    assert snap("When the server sends a retry after header we wait", list(kinds), kinds=kinds)[0] == \
+        "When the server sends a Retry-After header we wait"
+    # without "header", the ranking decides as before
+    assert snap("we wait for retry after to pass", list(kinds), kinds=kinds)[0] == "we wait for $retryAfter to pass"

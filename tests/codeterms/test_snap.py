@@ -409,3 +409,36 @@ def test_a_kebab_key_from_a_string_is_a_value_like_a_local():
     assert snap("It sets the retry after header.", terms, kinds=keys)[0] == "It sets the Retry-After header."
     assert snap("Everything else goes out with no cache.", terms, kinds=keys)[0] == "Everything else goes out with no-cache."
     assert snap("We check the content type first.", terms, kinds=keys)[0] == "We check the content type first."
+
+
+@pytest.mark.parametrize("raw, kinds, expected", [
+    # a defined one-word name that runs words together, said as its words
+    ("In truncate words the split stops early.", {"truncatewords": "defined"}, "In truncatewords the split stops early."),
+    # an all-capitals one (an environment variable), whatever its kind
+    ("The build sets go toolchain to local.", {"GOTOOLCHAIN": "used"}, "The build sets GOTOOLCHAIN to local."),
+    # only as said: no letter edits ("truncate word" is not it)
+    ("In truncate word the split stops early.", {"truncatewords": "defined"}, "In truncate word the split stops early."),
+    # a called or bound one is English too often
+    ("A line that starts with a hash.", {"startswith": "used"}, "A line that starts with a hash."),
+    ("It builds a huge word list.", {"wordlist": "local"}, "It builds a huge word list."),
+    # an English word is never one ("the file name")
+    ("It checks the file name first.", {"filename": "defined"}, "It checks the file name first."),
+])
+def test_one_word_names_said_as_the_words_they_run_together(raw, kinds, expected):
+    assert snap(raw, list(kinds), kinds=kinds)[0] == expected
+
+
+def test_a_name_said_without_its_namespace_prefix():
+    """``ngx_`` and ``ngx_http_`` open other names of the change: C's namespacing, unsaid."""
+    kinds = {"ngx_http_parse_header_line": "defined", "ngx_http_parse": "path", "ngx_http_parse.c": "path",
+             "ngx_int_t": "used", "ngx_hash": "nearby", "allow_underscores": "used"}
+    assert snap("Only when allow underscores is on, in parse header line.", list(kinds), kinds=kinds)[0] == \
+        "Only when allow_underscores is on, in ngx_http_parse_header_line."
+    # Without other names sharing the prefix, the words stay.
+    alone = {"ngx_http_parse_header_line": "defined"}
+    assert snap("in parse header line.", list(alone), kinds=alone)[0] == "in parse header line."
+    # Never down to two words, nor for a local.
+    two = {"ngx_http_header_line": "defined", "ngx_http_parse": "path", "ngx_http_x": "used"}
+    assert snap("in header line.", list(two), kinds=two)[0] == "in header line."
+    local = {**kinds, "ngx_http_parse_header_line": "local"}
+    assert snap("in parse header line.", list(local), kinds=local)[0] == "in parse header line."
