@@ -19,7 +19,8 @@ that matches a candidate's spoken form:
   widths", "the seek clips list", "the dry run flag"), and no sibling term (one
   sharing a word with it) written as code in the same sentence ("the snip left
   and snip right widths", "built from the seek points" after ``seek_clips``).
-  A name only on an unchanged line next to the change is English after any
+  A name only on an unchanged line next to the change, and a lower-case file stem
+  said without its ending ("lines in an env file"), is English after any
   determiner or article; a dotted member after a determiner, its dot unsaid, is
   a subject and its verb ("whenever the request accepts JSON").
 
@@ -187,7 +188,9 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
     ("the async exit stack": English compounds are mostly two words, longer runs
     that spell an identifier rarely happen by chance) and names the change
     defines ("the text model" for a class ``TextModel`` it edits) still snap.
-    A name only on an unchanged line next to the change (``kind`` "nearby") is the
+    So is a lower-case file stem said without its ending (``kind`` "path": "lines in
+    an env file" with ``env-file.c``; a CamelCase stem names its class). A name only
+    on an unchanged line next to the change (``kind`` "nearby") is the
     thing whenever a determiner or "a"/"an" comes right before it, at any length and
     in any words ("complains about the wrong type of return value"), unless a head
     noun or a sibling says otherwise.
@@ -200,6 +203,11 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
     if kind == "nearby":
         # A name only next to the change, said as a noun phrase ("a hash without braces",
         # "the wrong type of return value"), is the thing, at any length.
+        return (m.first > 0 and run[m.first - 1].text.lower() in DETERMINERS | INDEFINITE
+                and not head_noun_after(run, m.last) and not has_written_sibling(m, written))
+    if kind == "path" and not _EXTENSION.search(m.term) and m.term.islower():
+        # A lower-case file stem said without its ending, as a noun phrase ("lines in an
+        # env file" with ``env-file.c``): the thing. ``SplitChunksPlugin`` names its class.
         return (m.first > 0 and run[m.first - 1].text.lower() in DETERMINERS | INDEFINITE
                 and not head_noun_after(run, m.last) and not has_written_sibling(m, written))
     if not (kind == "local" or (kind == "used" and _is_constant(m.term))):

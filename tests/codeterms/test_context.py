@@ -56,3 +56,15 @@ def test_a_header_after_the_words_picks_the_header_name():
         "When the server sends a Retry-After header we wait"
     # without "header", the ranking decides as before
     assert snap("we wait for retry after to pass", list(kinds), kinds=kinds)[0] == "we wait for $retryAfter to pass"
+
+
+def test_a_lower_case_file_stem_said_as_a_noun_phrase_stays_words():
+    kinds = {"env-file": "path", "env-file.c": "path", "SplitChunksPlugin": "path"}
+    assert snap("Lines in an env file that start with a semicolon", list(kinds), kinds=kinds)[0] == \
+        "Lines in an env file that start with a semicolon"
+    # without an article or determiner, with a head noun, or a class's file: the name
+    assert snap("Lines read by env file now skip comments", list(kinds), kinds=kinds)[0] == \
+        "Lines read by env-file now skip comments"
+    assert snap("the env file module is gone", list(kinds), kinds=kinds)[0] == "the env-file module is gone"
+    assert snap("The split chunks plugin numbers every chunk", list(kinds), kinds=kinds)[0] == \
+        "The SplitChunksPlugin numbers every chunk"
