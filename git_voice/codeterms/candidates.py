@@ -71,10 +71,10 @@ NEARBY_LINES = 2
 # unchanged line at most ``NEARBY_LINES`` from a changed one.
 DEFINED, PATH, LOCAL, USED, NEARBY = "defined", "path", "local", "used", "nearby"
 _KIND_ORDER = (DEFINED, PATH, USED, NEARBY)
-# ``x = ...``, ``x: int = ...``, ``x := ...`` at a line's start (not ``==``).
 # An all-capitals one-word name in code: an environment variable or constant
 # (``GOTOOLCHAIN``, ``GOFLAGS``), said as the words it runs together.
 _CAPS_NAME = re.compile(r"(?<![\w$])[A-Z]{6,}(?![\w])")
+# ``x = ...``, ``x: int = ...``, ``x := ...`` at a line's start (not ``==``).
 _ASSIGN = re.compile(r"^\s+([A-Za-z_$][\w$]*)\s*(?::\s*[^=]+)?:?=(?!=)")
 _PARAM_NAME = re.compile(r"(?<![\w$.])[a-z_$][\w$]*")
 

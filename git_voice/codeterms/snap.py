@@ -13,7 +13,10 @@ store"). It is conservative on purpose: only candidates are ever written, short
 terms must match exactly, a single ordinary word is never rewritten, a span never
 crosses a comma or a sentence end, no edit touches a digit, a near-missed file
 name must have its ending said, and where terms sound alike, the words around
-the span and the terms' kinds choose.
+the span and the terms' kinds choose. A one-word name that runs words together
+matches when said as exactly those words ("truncate words" for ``truncatewords``),
+and a name also when said without a namespace prefix other candidates share ("parse
+header line" for ``ngx_http_parse_header_line``).
 """
 
 from __future__ import annotations
