@@ -91,7 +91,9 @@ def parse_address(spec: str) -> Address:
     if url.scheme not in ("http", "https") or not url.hostname:
         raise ConfigError(f"voice.server {spec!r}: use unix:/path/to.sock, http://host:port or https://host")
     try:
-        port = url.port or (443 if url.scheme == "https" else 80)
+        port = url.port
+        if port is None:  # ":0" stays 0, any free port to listen on: not port 80
+            port = 443 if url.scheme == "https" else 80
     except ValueError:
         raise ConfigError(f"voice.server {spec!r}: bad port") from None
     prefix = url.path.rstrip("/")

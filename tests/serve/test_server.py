@@ -162,6 +162,9 @@ def test_explicit_device_and_off_never_contact_a_server(bundled_model, speech):
     ("127.0.0.1:8000", "http://127.0.0.1:8000"),
     ("https://gpu.example.org/v1/audio/transcriptions", "https://gpu.example.org:443"),
     ("http://gpu.example.org:8000/api", "http://gpu.example.org:8000/api"),
+    ("http://127.0.0.1", "http://127.0.0.1:80"),
+    # port 0 (listen on any free port) is kept, not taken for "no port": it once bound port 80
+    ("http://127.0.0.1:0", "http://127.0.0.1:0"),
 ])
 def test_addresses(spec, expected):
     assert str(client.parse_address(spec)) == expected
