@@ -38,15 +38,23 @@ from product import VOICES, score_one, staged_change, voice_audio  # noqa: E402
 from run import spoken_text, transcribe  # noqa: E402
 
 
-def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int | None = None,
-          batch: int | None = None) -> None:
+def note_terms(where: Path, note: dict):
+    """The candidates of ``note``'s change, staged in a new repository at ``where`` (an
+    empty folder), as ``git voice commit`` draws them."""
     from git_voice.app.transcribe import candidates_of
-    from git_voice.asr.registry import load_engine
-    from git_voice.audio.load import load_audio
     from git_voice.codeterms import terms
-    from git_voice.config import Settings
     from git_voice.gitops.changes import ChangeRef
     from git_voice.gitops.repo import Repo
+
+    repo = Repo.discover(staged_change(where, note))
+    return terms.collect((), candidates_of(repo, ChangeRef.staged()))
+
+
+def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int | None = None,
+          batch: int | None = None) -> None:
+    from git_voice.asr.registry import load_engine
+    from git_voice.audio.load import load_audio
+    from git_voice.config import Settings
 
     engine, _ = load_engine(None, "cpu")
     settings = Settings()
@@ -62,8 +70,7 @@ def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int
                 continue
             where = Path(tmp) / f"note{n}"
             where.mkdir()
-            repo = Repo.discover(staged_change(where, note))
-            term_set = terms.collect((), candidates_of(repo, ChangeRef.staged()))
+            term_set = note_terms(where, note)
             for voice in voices:
                 wav = voice_audio(spoken_text(note["say"]), voice, n, cache)  # the seeds product.py uses
                 if wav is None:

@@ -27,16 +27,13 @@ sys.path.insert(0, str(HERE))
 os.environ.setdefault("GIT_VOICE_CACHE", str(ROOT / ".cache" / "git-voice-test"))
 
 from corpus import notes_of  # noqa: E402
-from devsweep import totals  # noqa: E402
-from product import score_one, staged_change  # noqa: E402
+from devsweep import note_terms, totals  # noqa: E402
+from product import score_one  # noqa: E402
 
 
 def resnap(records: list[dict]) -> list[dict]:
-    from git_voice.app.transcribe import candidates_of
     from git_voice.codeterms import terms
     from git_voice.config import Settings
-    from git_voice.gitops.changes import ChangeRef
-    from git_voice.gitops.repo import Repo
 
     style = Settings().code_style
     dev = {n["id"]: n for n in notes_of("dev")}
@@ -48,8 +45,7 @@ def resnap(records: list[dict]) -> list[dict]:
             if r["id"] not in term_sets:
                 where = Path(tmp) / f"note{len(term_sets)}"
                 where.mkdir()
-                repo = Repo.discover(staged_change(where, note))
-                term_sets[r["id"]] = terms.collect((), candidates_of(repo, ChangeRef.staged()))
+                term_sets[r["id"]] = note_terms(where, note)
             term_set = term_sets[r["id"]]
             text, _ = terms.snap_text(r["raw"], term_set, style)
             out.append({**r, "final": text, "kinds": {c.term: c.kind for c in term_set.candidates},
