@@ -51,13 +51,14 @@ def note_terms(where: Path, note: dict):
 
 
 def sweep(out: Path, voices: list[str], strength: float | None = None, beam: int | None = None,
-          batch: int | None = None) -> None:
+          batch: int | None = None, model: str | None = None, language: str | None = None) -> None:
     from git_voice.asr.registry import load_engine
     from git_voice.audio.load import load_audio
     from git_voice.config import Settings
 
-    engine, _ = load_engine(None, "cpu")
+    engine, _ = load_engine(model, "cpu")
     settings = Settings()
+    settings.language = language  # as voice.language would (a multilingual model detects it otherwise)
     if strength is not None:
         settings.bias_strength = strength  # as voice.biasStrength would
     if beam is not None:
@@ -115,12 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bias-strength", type=float, help="voice.biasStrength for this run (default: the default)")
     ap.add_argument("--beam-size", type=int, help="voice.beamSize for this run (default: the default)")
     ap.add_argument("--batch", type=int, choices=(1, 2), help="only the development notes of corpus batch 1 or 2")
+    ap.add_argument("--model", help="a model as --model takes it (default: the bundled tiny.en); "
+                    "ct2_whisper.py makes a folder of a faster-whisper download")
+    ap.add_argument("--language", help="voice.language for this run, for a multilingual model (en)")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     args = ap.parse_args(argv)
     if args.compare:
         print(compare(*(json.loads(p.read_text()) for p in args.compare)))
         return 0
-    sweep(args.out, args.voices.split(","), args.bias_strength, args.beam_size, args.batch)
+    sweep(args.out, args.voices.split(","), args.bias_strength, args.beam_size, args.batch, args.model, args.language)
     return 0
 
 
