@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--voices", default=",".join(VOICES))
     ap.add_argument("--bias-strength", type=float, help="voice.biasStrength for this run (default: the default)")
     ap.add_argument("--beam-size", type=int, help="voice.beamSize for this run (default: the default)")
-    ap.add_argument("--batch", type=int, choices=(1, 2), help="only the development notes of corpus batch 1 or 2")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3), help="only the development notes of corpus batch 1, 2 or 3")
     ap.add_argument("--model", help="a model as --model takes it (default: the bundled tiny.en); "
                     "ct2_whisper.py makes a folder of a faster-whisper download")
     ap.add_argument("--language", help="voice.language for this run, for a multilingual model (en)")

@@ -250,7 +250,7 @@ def tables(records: list[dict], mismatch: dict | None, quick: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=("dev", "heldout", "all"), default="heldout")
-    ap.add_argument("--batch", type=int, choices=(1, 2), help="only the notes of corpus batch 1 or 2 (default: both)")
+    ap.add_argument("--batch", type=int, choices=(1, 2, 3), help="only the notes of corpus batch 1, 2 or 3 (default: all)")
     ap.add_argument("--quick", action="store_true", help="every third note of the split, clean voice only")
     ap.add_argument("--voices", help="comma-separated subset of " + ",".join(VOICES))
     ap.add_argument("--notes", type=int, help="only the first N notes (after --quick's choice)")
