@@ -33,7 +33,7 @@ _LIFETIME = re.compile(r"'[A-Za-z_]\w*(?!')")
 
 # Keywords that open a definition, and the name after them.
 _KEYWORD_DEF = re.compile(
-    r"^\s*(?:(?:pub(?:\([^)]*\))?|export|default|async|static|public|private|protected|internal|open|"
+    r"^\s*(?:return\s+)?(?:(?:pub(?:\([^)]*\))?|export|default|async|static|public|private|protected|internal|open|"
     r"override|abstract|final|unsafe|const|inline|extern|suspend|data|sealed|local|module_function)\s+)*"
     r"(def|class|fn|func|function|fun|sub|struct|enum|trait|interface|impl|module|object|record|type)\b\s*"
     r"(?:\([^)]*\)\s*)?(?:<[^>]*>\s*)?(?:self\.)?([A-Za-z_$][\w$]*(?:(?:\.|::|:)[A-Za-z_$][\w$]*)*[?!]?)?"
@@ -41,7 +41,12 @@ _KEYWORD_DEF = re.compile(
 # ``impl<'a, M> Printer<M> for StandardImpl<'a, M>``: the type after ``for`` (or the only one).
 _IMPL_TYPE = re.compile(r"\bimpl\b(?:\s*<[^{]*?>)?\s+(?:[\w:]+(?:<[^{]*?>)?\s+for\s+)?([A-Za-z_][\w:]*)")
 # ``res.send = function send(``, ``const parse = (a) =>``: a name given to a function value.
-_ASSIGNED_FN = re.compile(r"^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?([A-Za-z_$][\w$.]*)\s*=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>)")
+# ``const f = (a) => {``, ``export const f = async (o: Opts): Handler => {``,
+# ``let f: Fn = function (...)``: a function bound to a name (a return type allowed).
+_ASSIGNED_FN = re.compile(
+    r"^\s*(?:(?:export\s+)?(?:const|let|var)\s+)?([A-Za-z_$][\w$.]*)\s*(?::\s*[^=]+?)?=\s*(?:async\s+)?"
+    r"(?:function\b|(?:<[^>]*>\s*)?\([^)]*\)\s*(?::\s*[^=]+?)?=>)"
+)
 # A signature without a keyword: C, C++, Java, C#, JS/TS methods, shell functions.
 _SIGNATURE = re.compile(
     r"^\s*(?:[\w$<>\[\],.?*&:@]+\s+)*?\**([A-Za-z_$~][\w$]*(?:::~?[A-Za-z_]\w*)*)\s*(?:<[^>()]*>)?\s*\([^;]*$"

@@ -66,6 +66,10 @@ def test_code_in_prose(text, wanted, unwanted):
         ("nvm_install_binary() {", "nvm_install_binary"),
         ("    def timedout?(last_access)", "timedout?"),
         ("function M.apply_text_edits(text_edits, bufnr)", "M.apply_text_edits"),
+        # an arrow function with a return type, and a named function expression returned
+        ("export const bodyLimit = (options: BodyLimitOptions): MiddlewareHandler => {", "bodyLimit"),
+        ("const pick = <T>(items: T[]): T => items[0]", "pick"),
+        ("  return async function bodyLimit(c, next) {", "bodyLimit"),
     ],
 )
 def test_defined_name(line, name):
@@ -80,6 +84,8 @@ def test_defined_name(line, name):
         "    return new Promise(function dispatch(resolve) {",
         "    self.write(&line[a..b])?;",
         "    x = compute(a, b)",
+        "    return compute(a, b)",
+        "    let total = (a + b) * 2",
         "    getStatementGroup().forEachStatement((name, details) -> {",
         "    find_boundary(map, point, |left, right| {",
         "  }",
