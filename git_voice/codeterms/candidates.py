@@ -27,6 +27,11 @@ _KEBAB = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)+(?
 # A string literal that is one kebab-case key and nothing else: a header, directive or
 # option name (``"Retry-After"``, ``'no-cache'``, ``"status-right"``).
 _KEBAB_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)+")
+# A long command-line flag, in code (a shell line) or as a whole string (``"--no-ignore-parent"``).
+_FLAG = re.compile(r"(?<![\w-])--[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+(?![\w-])")
+# A string literal that is one dotted lower-case key: a property or setting name
+# (``"sbt.color"``, ``"java.io.tmpdir"``), which names a value as a kebab key does.
+_DOTTED_KEY = re.compile(r"[a-z][a-z0-9_]+(?:\.[a-z][a-z0-9_]+)+")
 _MIME = re.compile(r"(?<![\w/])(?:text|application|image|audio|video|multipart)/[A-Za-z0-9.+-]+")
 _HUNK = re.compile(r"^@@ [^@]* @@ ?(.*)$")
 # Names a line defines: def/class/fn/func/function/struct/... NAME (any language).
@@ -43,7 +48,7 @@ _C_FUNC = re.compile(r"^[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(")
 _NOT_TYPES = frozenset("return if while for switch else case goto sizeof await yield throw new delete".split())
 # Receivers and module prefixes that nobody says as part of the name.
 _DROP_PREFIX = ("self.", "this.", "cls.", "Self::", "super.", "super::", "crate::")
-_ONE_LETTER_RECEIVER = re.compile(r"[a-z]\.[A-Za-z_$]")
+_ONE_LETTER_RECEIVER = re.compile(r"[a-z_]\.[A-Za-z_$]")
 # A call: a name (or chain) right before an opening parenthesis.
 _CALL = re.compile(r"([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\s*\(")
 # One-word called names shorter than this are left out (``len``, ``min``, ``fmt``).
@@ -98,7 +103,8 @@ class _Tally:
 
     def add(self, term: str, weight: float, kind: str = USED, word_ok: bool = False) -> None:
         """Count ``term``; a plain word only when ``word_ok`` (a call of a non-English name)."""
-        term = term.strip(".:-/")
+        if not _FLAG.fullmatch(term):  # a long flag keeps its dashes
+            term = term.strip(".:-/")
         if len(term) < 3 or len(term) > 80 or not (is_codey(term) or word_ok):
             return
         self.scores[term] = self.scores.get(term, 0.0) + weight
@@ -125,7 +131,8 @@ def _chain_terms(chain: str) -> list[str]:
         if chain.startswith(prefix):
             chain = chain[len(prefix) :]
     if _ONE_LETTER_RECEIVER.match(chain):
-        # ``s.GoAttach``, ``c.Meta``: a one-letter receiver or variable is not said.
+        # ``s.GoAttach``, ``c.Meta``: a one-letter receiver or variable is not said, nor
+        # Scala's placeholder (``_.nonEmpty``).
         chain = chain[2:]
     sep = "::" if "::" in chain else "."
     parts = chain.split(sep)
@@ -146,6 +153,8 @@ def _scan_code(text: str, weight: float, tally: _Tally, kind: str = USED) -> Non
         tally.add(m.group(0), weight, kind)
     for m in _KEBAB.finditer(text):
         tally.add(m.group(0), weight * 0.5, kind)  # also matches "a-b" arithmetic: rank low
+    for m in _FLAG.finditer(text):
+        tally.add(m.group(0), weight, kind)
     for m in _CHAIN.finditer(text):
         for term in _chain_terms(m.group(0)):
             tally.add(term, weight, kind)
@@ -194,6 +203,11 @@ def _scan_prose(prose: list[str], weight: float, tally: _Tally, kind: str = USED
         if _KEBAB_KEY.fullmatch(piece):
             tally.add(piece, weight * PROSE_WEIGHT, kind)
             tally.locals.add(piece)
+        elif _DOTTED_KEY.fullmatch(piece):
+            tally.add(piece, weight * PROSE_WEIGHT, kind)
+            tally.locals.add(piece)
+        elif _FLAG.fullmatch(piece):
+            tally.add(piece, weight * PROSE_WEIGHT, kind)  # ``"--no-ignore-parent"``: a flag, written as code
 
 
 def _scan_nearby(hunk: list[str], changed: list[int], path: str, tally: _Tally) -> None:

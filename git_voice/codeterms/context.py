@@ -22,7 +22,9 @@ that matches a candidate's spoken form:
   A name only on an unchanged line next to the change, and a lower-case file stem
   said without its ending ("lines in an env file"), is English after any
   determiner or article; a dotted member after a determiner, its dot unsaid, is
-  a subject and its verb ("whenever the request accepts JSON").
+  a subject and its verb ("whenever the request accepts JSON"). Everyday words
+  right after a modal verb are a verb phrase ("you can allow any number"), not
+  ``AllowAny``.
 
 Spans are duck-typed: ``run`` is a sequence of words with ``.text``; a match has
 ``first``, ``last`` (word indexes in ``run``) and ``term``.
@@ -73,6 +75,12 @@ NAME_OPENERS = DETERMINERS | INDEFINITE | frozenset(
     "renamed rename renames use uses using when if unless while because since until whether once where "
     "then so but".split()
 )
+# After a modal verb comes a verb phrase: "so you can allow any number of issues" is
+# English, not ``AllowAny``; a name is introduced by a verb ("can call allow any").
+MODALS = frozenset("can could will would should may might must shall cannot".split())
+# Adverbs that open a sentence: a verb-initial name right after one has no subject
+# to be said of ("Now is comment only looks at the kinds").
+SENTENCE_ADVERBS = frozenset("now also still instead here".split())
 _COORDINATORS = frozenset({"and", "or", "nor"})
 _EXTENSION = re.compile(r"\.([A-Za-z]{1,4})$")
 
@@ -158,7 +166,10 @@ def predicate_phrase(run: Sequence[Any], m: Any) -> bool:
         return False
     if head_noun_after(run, m.last):
         return False
-    return run[m.first - 1].text.lower() not in NAME_OPENERS
+    before = run[m.first - 1].text.lower()
+    if m.first == 1 and before in SENTENCE_ADVERBS:
+        return False  # "Now is comment only looks at ...": no subject before it
+    return before not in NAME_OPENERS
 
 
 def _member_after_determiner(run: Sequence[Any], m: Any) -> bool:
@@ -172,6 +183,15 @@ def _member_after_determiner(run: Sequence[Any], m: Any) -> bool:
     if m.first == 0 or run[m.first - 1].text.lower() not in DETERMINERS:
         return False
     return not any(w.text.lower() == "dot" for w in run[m.first : m.last + 1])
+
+
+def _after_modal(run: Sequence[Any], m: Any, decoded: bool) -> bool:
+    """A span said right after a modal verb ("you can allow any number"), in everyday
+    lower-case words and no head noun after it: the verb phrase, not a name."""
+    if m.first == 0 or run[m.first - 1].text.lower() not in MODALS or head_noun_after(run, m.last):
+        return False
+    span = run[m.first : m.last + 1]
+    return all(w.text.isalpha() and (w.text.islower() or decoded) and is_everyday_word(w.text.lower()) for w in span)
 
 
 def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = (), decoded: bool = False) -> bool:
@@ -199,6 +219,8 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
     the words.
     """
     if _member_after_determiner(run, m) and not head_noun_after(run, m.last):
+        return True
+    if _after_modal(run, m, decoded):
         return True
     if kind == "nearby":
         # A name only next to the change, said as a noun phrase ("a hash without braces",

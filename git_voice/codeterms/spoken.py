@@ -192,6 +192,9 @@ def spoken_forms(term: str) -> tuple[str, ...]:
             form = " ".join(parts)
             if form not in forms:
                 forms.append(form)
+                if term.startswith("--") and len(forms) == 1:
+                    # A long flag is said with its dashes as often as without: "dash dash dry run".
+                    forms.append("dash dash " + form)
             if len(forms) >= MAX_FORMS:
                 return tuple(forms)
     return tuple(forms)

@@ -108,6 +108,29 @@ def test_languages(line, term):
     assert term in [c.term for c in candidates.from_diff_text(diff)]
 
 
+def test_flags_and_dotted_keys_in_strings_are_candidates():
+    diff = ("--- a/x.lua\n+++ b/x.lua\n@@ -1 +1,3 @@\n"
+            "+  find_command[#find_command + 1] = \"--no-ignore-parent\"\n"
+            "+  local color = sys_props_get(\"sbt.color\")\n"
+            "+  warn(\"the --dry-run flag and e.g. this are prose\")\n")
+    terms = [c.term for c in candidates.from_diff_text(diff)]
+    assert "--no-ignore-parent" in terms  # with its dashes
+    assert "sbt.color" in terms
+    assert "e.g" not in terms
+
+
+def test_long_flags_on_a_shell_line_keep_their_dashes():
+    diff = "--- a/x.sh\n+++ b/x.sh\n@@ -1 +1 @@\n+git log --no-merges --first-parent \"$range\"\n"
+    terms = [c.term for c in candidates.from_diff_text(diff)]
+    assert "--no-merges" in terms and "--first-parent" in terms
+
+
+def test_scala_placeholder_is_not_part_of_a_name():
+    diff = "--- a/x.scala\n+++ b/x.scala\n@@ -1 +1 @@\n+    sys.env.get(\"NO_COLOR\").exists(_.nonEmpty)\n"
+    terms = [c.term for c in candidates.from_diff_text(diff)]
+    assert "nonEmpty" in terms and "_.nonEmpty" not in terms
+
+
 def test_list_is_capped_and_ranked():
     lines = "".join(f"+call_func_{i}(arg_{i})\n" for i in range(200))
     got = candidates.from_diff_text("--- a/x.c\n+++ b/x.c\n@@ -1 +1,200 @@\n" + lines, limit=25)

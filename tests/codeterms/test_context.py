@@ -27,6 +27,9 @@ TERMS = ["is_detached", "canRead", "hasServerProps", "isEnabled", "is_cursor_fix
     ("It stops when is valid says so.", "It stops when is_valid says so."),
     # names that do not open with a verb are not affected
     ("Then it load config twice.", "Then it load_config twice."),
+    # a sentence-opening adverb is no subject: the name
+    ("It was wrong. Now is valid looks at the kinds.", "It was wrong. Now is_valid looks at the kinds."),
+    ("The path now is valid.", "The path now is valid."),
 ])
 def test_verb_initial_names_said_as_predicates_stay_words(said, written):
     assert snap(said, TERMS)[0] == written
@@ -68,3 +71,23 @@ def test_a_lower_case_file_stem_said_as_a_noun_phrase_stays_words():
     assert snap("the env file module is gone", list(kinds), kinds=kinds)[0] == "the env-file module is gone"
     assert snap("The split chunks plugin numbers every chunk", list(kinds), kinds=kinds)[0] == \
         "The SplitChunksPlugin numbers every chunk"
+
+
+def test_a_name_said_right_after_a_modal_verb_is_the_verb_phrase():
+    kinds = {"AllowAny": "used", "AllowAmount": "used", "load_config": "defined"}
+    assert snap("so you can allow any number of issues", list(kinds), kinds=kinds)[0] == \
+        "so you can allow any number of issues"
+    assert snap("it will load config twice", list(kinds), kinds=kinds)[0] == "it will load config twice"
+    # introduced by a verb, or without the modal, or with a head noun: the name
+    assert snap("so you can pass allow any to it", list(kinds), kinds=kinds)[0] == "so you can pass AllowAny to it"
+    assert snap("or a fixed limit through allow amount", list(kinds), kinds=kinds)[0] == \
+        "or a fixed limit through AllowAmount"
+    assert snap("you can allow any option", list(kinds), kinds=kinds)[0] == "you can AllowAny option"
+
+
+def test_a_long_flag_said_with_its_dashes():
+    kinds = {"no_ignore_parent": "used", "--no-ignore-parent": "used"}  # ranked in this order
+    assert snap("it appends dash dash no ignore parent to the command", list(kinds), kinds=kinds)[0] == \
+        "it appends --no-ignore-parent to the command"
+    assert snap("I added no ignore parent to the options", list(kinds), kinds=kinds)[0] == \
+        "I added no_ignore_parent to the options"
