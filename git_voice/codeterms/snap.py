@@ -436,7 +436,12 @@ def snap(
     snapper = snapper or Snapper(terms, kinds)
     rewrites: list[Rewrite] = []
     for run in split_words(raw):
-        chosen = choose(snapper.matches(run))
+        # A reading that is English as a predicate ("also says transfer encoding" heard
+        # near ``hasTransferEncoding``) gives way before choosing, so it hides no other
+        # reading of its words (``transfer-encoding``); one the decoder wrote as a name
+        # stays, to be written back as words below.
+        chosen = choose([m for m in snapper.matches(run)
+                         if raw[run[m.first].start : run[m.last].end] in snapper.known or not predicate_phrase(run, m)])
         # Decided in two passes: a span that reads as English on its own is still a
         # name when a sibling term is written next to it ("snip left and snip right").
         decoded = [raw[run[m.first].start : run[m.last].end] in snapper.known for m in chosen]

@@ -91,3 +91,13 @@ def test_a_long_flag_said_with_its_dashes():
         "it appends --no-ignore-parent to the command"
     assert snap("I added no ignore parent to the options", list(kinds), kinds=kinds)[0] == \
         "I added no_ignore_parent to the options"
+
+
+def test_a_reading_that_is_english_hides_no_other_reading_of_its_words():
+    # "says transfer encoding" sounds like ``hasTransferEncoding`` said of a subject
+    # (English); the words are still the header's name
+    kinds = {"hasTransferEncoding": "local", "transfer-encoding": "local"}
+    assert snap("when the request also says transfer encoding", list(kinds), kinds=kinds)[0] == \
+        "when the request also says transfer-encoding"
+    assert snap("when the request has transfer encoding", list(kinds), kinds=kinds)[0] == \
+        "when the request has transfer-encoding"
