@@ -19,8 +19,8 @@ git-voice's rules or results; the same hash splits it. Its held-out half is
 unseen by every tuning decision made before it was added.
 
 Batch 3 (:data:`BATCH3_MODULES`, ids starting ``b3-``) was written the same way,
-on 2026-12-02, after every rule of batch 2's rounds was chosen: its held-out half
-gives a figure no decision has seen, and no run had read before it was quoted.
+on 2026-12-02, after every rule of batch 2's rounds was chosen: no decision has
+used its held-out half.
 """
 
 from __future__ import annotations
