@@ -185,13 +185,19 @@ def _member_after_determiner(run: Sequence[Any], m: Any) -> bool:
     return not any(w.text.lower() == "dot" for w in run[m.first : m.last + 1])
 
 
+def _everyday_words(run: Sequence[Any], m: Any, decoded: bool) -> bool:
+    """Whether ``m``'s span is everyday English words, in lower case unless ``decoded``
+    (the decoder wrote the name, so its words may be in any case)."""
+    return all(w.text.isalpha() and (w.text.islower() or decoded) and is_everyday_word(w.text.lower())
+               for w in run[m.first : m.last + 1])
+
+
 def _after_modal(run: Sequence[Any], m: Any, decoded: bool) -> bool:
     """A span said right after a modal verb ("you can allow any number"), in everyday
     lower-case words and no head noun after it: the verb phrase, not a name."""
     if m.first == 0 or run[m.first - 1].text.lower() not in MODALS or head_noun_after(run, m.last):
         return False
-    span = run[m.first : m.last + 1]
-    return all(w.text.isalpha() and (w.text.islower() or decoded) and is_everyday_word(w.text.lower()) for w in span)
+    return _everyday_words(run, m, decoded)
 
 
 def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] = (), decoded: bool = False) -> bool:
@@ -238,9 +244,6 @@ def plain_phrase(run: Sequence[Any], m: Any, kind: str, written: Sequence[Any] =
         return False
     if run[m.first - 1].text.lower() not in DETERMINERS:
         return False
-    span = run[m.first : m.last + 1]
-    if not all(w.text.isalpha() and (w.text.islower() or decoded) for w in span):
-        return False
     if head_noun_after(run, m.last) or has_written_sibling(m, written):
         return False
-    return all(is_everyday_word(w.text.lower()) for w in span)
+    return _everyday_words(run, m, decoded)

@@ -441,10 +441,10 @@ def snap(
         # reading of its words (``transfer-encoding``); one the decoder wrote as a name
         # stays, to be written back as words below.
         chosen = choose([m for m in snapper.matches(run)
-                         if raw[run[m.first].start : run[m.last].end] in snapper.known or not predicate_phrase(run, m)])
+                         if _decoded(raw, run, m, snapper.known) or not predicate_phrase(run, m)])
         # Decided in two passes: a span that reads as English on its own is still a
         # name when a sibling term is written next to it ("snip left and snip right").
-        decoded = [raw[run[m.first].start : run[m.last].end] in snapper.known for m in chosen]
+        decoded = [_decoded(raw, run, m, snapper.known) for m in chosen]
         plain = [plain_phrase(run, m, snapper.kinds.get(m.term, ""), decoded=d) for m, d in zip(chosen, decoded)]
         written_matches = [m for m, p in zip(chosen, plain) if not p]
         for m, p, d in zip(chosen, plain, decoded):
@@ -465,6 +465,11 @@ def snap(
             if raw[start:end] != to:
                 rewrites.append(Rewrite(raw[start:end], to, start, end))
     return apply(raw, rewrites), rewrites
+
+
+def _decoded(raw: str, run: Sequence[Word], m: Match, known: frozenset[str]) -> bool:
+    """Whether the decoder already wrote ``m``'s span as a candidate (one of ``known``)."""
+    return raw[run[m.first].start : run[m.last].end] in known
 
 
 def _said(name: str) -> str:
