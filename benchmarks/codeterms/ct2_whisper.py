@@ -30,9 +30,6 @@ sys.path.insert(0, str(ROOT))
 
 
 def convert(parts: list[Path], data: Path, out: Path) -> None:
-    import numpy as np
-    from safetensors.numpy import save_file
-
     from git_voice.asr import bundled
 
     out.mkdir(parents=True, exist_ok=True)
@@ -42,10 +39,7 @@ def convert(parts: list[Path], data: Path, out: Path) -> None:
             for part in parts:
                 f.write(part.read_bytes())
         v = bundled.read_ct2(whole)
-    layers = bundled._count_layers(v, "encoder")
-    state = bundled._state_dict(v, layers)
-    state.pop("proj_out.weight")  # tied to embed_tokens, as in the bundled conversion
-    save_file({k: a.astype(np.float16) for k, a in state.items()}, str(out / "model.safetensors"), metadata={"format": "pt"})
+    bundled.write_weights(v, out, parts[0])
 
     tok = json.loads((data / "tokenizer.json").read_text(encoding="utf-8"))
     ids = {t["content"]: t["id"] for t in tok["added_tokens"]}
@@ -71,14 +65,8 @@ def convert(parts: list[Path], data: Path, out: Path) -> None:
             t["special"] = False
     tok["post_processor"] = None  # generate() writes the prefix
     (out / "tokenizer.json").write_text(json.dumps(tok, ensure_ascii=False), encoding="utf-8")
-    specials = [c for c, i in sorted(ids.items(), key=lambda kv: kv[1]) if i < first_time]
-    (out / "tokenizer_config.json").write_text(json.dumps({
-        "tokenizer_class": "WhisperTokenizer", "processor_class": "WhisperProcessor", "model_max_length": 1024,
-        "bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>",
-        "pad_token": "<|endoftext|>", "add_prefix_space": False, "errors": "replace",
-        "additional_special_tokens": specials,
-    }, indent=1), encoding="utf-8")
-    print(f"{out}: {layers} layers, vocabulary {v['decoder/embeddings/weight'].shape[0]}")
+    bundled.write_tokenizer_config(out, [c for c, i in sorted(ids.items(), key=lambda kv: kv[1]) if i < first_time])
+    print(f"{out}: {bundled._count_layers(v, 'encoder')} layers, vocabulary {v['decoder/embeddings/weight'].shape[0]}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -216,6 +216,12 @@ def _write_tokenizer(src: Path, dst: Path) -> list[str]:
     # Let the processor's generate() decide the prefix; plain encode adds nothing.
     tok["post_processor"] = None
     (dst / "tokenizer.json").write_text(json.dumps(tok, ensure_ascii=False), encoding="utf-8")
+    write_tokenizer_config(dst, specials)
+    return specials
+
+
+def write_tokenizer_config(dst: Path, specials: list[str]) -> None:
+    """A Whisper tokenizer's config, with ``specials`` (in id order) as its special tokens."""
     (dst / "tokenizer_config.json").write_text(
         json.dumps(
             {
@@ -234,7 +240,6 @@ def _write_tokenizer(src: Path, dst: Path) -> list[str]:
         ),
         encoding="utf-8",
     )
-    return specials
 
 
 def _write_configs(dst: Path, src_config: dict, v: dict[str, np.ndarray]) -> None:
@@ -311,11 +316,11 @@ def _write_configs(dst: Path, src_config: dict, v: dict[str, np.ndarray]) -> Non
     )
 
 
-def convert(src: Path, dst: Path) -> None:
-    """Write a transformers checkpoint for the CTranslate2 Whisper model in ``src`` to ``dst``."""
+def write_weights(variables: dict[str, np.ndarray], dst: Path, src: Path) -> None:
+    """``dst/model.safetensors`` (float16, transformers' names) from a CTranslate2
+    Whisper's ``variables`` (read from ``src``, named in errors)."""
     from safetensors.numpy import save_file
 
-    variables = read_ct2(src / "model.bin")
     n_enc, n_dec = _count_layers(variables, "encoder"), _count_layers(variables, "decoder")
     if n_enc != n_dec or n_enc == 0:
         raise ModelError(f"unexpected Whisper layout in {src}: {n_enc} encoder / {n_dec} decoder layers")
@@ -324,6 +329,12 @@ def convert(src: Path, dst: Path) -> None:
     # tied weight is re-created on load, so store it once.
     state.pop("proj_out.weight")
     save_file({k: a.astype(np.float16) for k, a in state.items()}, str(dst / "model.safetensors"), metadata={"format": "pt"})
+
+
+def convert(src: Path, dst: Path) -> None:
+    """Write a transformers checkpoint for the CTranslate2 Whisper model in ``src`` to ``dst``."""
+    variables = read_ct2(src / "model.bin")
+    write_weights(variables, dst, src)
     src_config = json.loads((src / "config.json").read_text(encoding="utf-8"))
     _write_configs(dst, src_config, variables)
     _write_tokenizer(src, dst)
