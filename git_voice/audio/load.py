@@ -80,6 +80,11 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Aud
             raise AudioError(f"{name} has an invalid header (rate {rate}, {channels} channels)")
         if frames <= 0:
             raise AudioError(f"{name} holds no audio (zero length)")
+        # libsndfile shortens ``frames`` to what a cut WAV or Ogg file still holds, so the
+        # check after decoding below never sees those cut: their containers say it.
+        cut = _cut_short(p, getattr(f, "format", ""))
+        if cut:
+            raise AudioError(f"{name} is truncated or corrupt: {cut}")
         declared = frames / rate
         if declared > max_seconds:
             raise AudioError(
@@ -120,6 +125,65 @@ def load_audio(path: str | os.PathLike[str], max_seconds: float = 1800.0) -> Aud
     samples = out.result()
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, source=name)
+
+
+def _cut_short(p: Path, fmt: str) -> str | None:
+    """Why the WAV or Ogg file ``p`` ends before its container says it does, or None.
+
+    WAV: the ``data`` chunk declares more bytes than follow it (0 and 0xFFFFFFFF are
+    the placeholders of a writer that never finished the header: no promise, no
+    refusal). Ogg: the last page runs past the end of the file, or no page ends the
+    stream (a recording cut off before its last page was written)."""
+    try:
+        with open(p, "rb") as fh:
+            if fmt == "WAV":
+                return _wav_cut_short(fh, p.stat().st_size)
+            if fmt == "OGG":
+                return _ogg_cut_short(fh, p.stat().st_size)
+    except OSError:
+        return None
+    return None
+
+
+def _wav_cut_short(fh, size: int) -> str | None:
+    head = fh.read(12)
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None  # RF64, W64, ...: libsndfile's own length is all there is
+    pos, byte_rate = 12, 0
+    while pos + 8 <= size:
+        fh.seek(pos)
+        chunk = fh.read(8)
+        cid, n = chunk[:4], int.from_bytes(chunk[4:8], "little")
+        if cid == b"fmt " and n >= 16:
+            byte_rate = int.from_bytes(fh.read(12)[8:12], "little")
+        if cid == b"data":
+            held = size - (pos + 8)
+            if n in (0, 0xFFFFFFFF) or n <= held:
+                return None
+            if byte_rate:
+                return f"its header promises {n / byte_rate:.1f} s, the file holds {held / byte_rate:.1f} s"
+            return f"its header promises {n} bytes of audio, the file holds {held}"
+        pos += 8 + n + (n & 1)
+    return None
+
+
+def _ogg_cut_short(fh, size: int) -> str | None:
+    pos, last_flags = 0, None
+    while pos < size:
+        fh.seek(pos)
+        head = fh.read(27)
+        if len(head) < 27:
+            return "its last Ogg page is cut short"
+        if head[:4] != b"OggS":
+            return None  # not a plain page sequence: leave the verdict to the decoder
+        lacing = fh.read(head[26])
+        end = pos + 27 + head[26] + sum(lacing)
+        if len(lacing) < head[26] or end > size:
+            return "its last Ogg page is cut short"
+        last_flags, pos = head[5], end
+    if last_flags is not None and not last_flags & 0x04:
+        return "its Ogg stream never ends (the recording was cut off)"
+    return None
 
 
 def _check_file(p: Path, name: str) -> None:

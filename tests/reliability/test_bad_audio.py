@@ -36,10 +36,16 @@ def _bad_files(d: Path, speech: Path) -> dict[str, Path]:
     corpus.write(header_only, np.zeros(0, np.float32), SAMPLE_RATE, subtype="PCM_16")
     nan = samples.copy()
     nan[len(nan) // 2 : len(nan) // 2 + 100] = np.nan
+    # libsndfile shortens a cut WAV's or Ogg's length to what is left: only the container tells.
+    wav = corpus.write(d / "whole.wav", samples, rate, subtype="PCM_16").read_bytes()
+    ogg = corpus.write(d / "whole.ogg", samples, rate, format="OGG", subtype="VORBIS").read_bytes()
     files = {
         "empty": d / "empty.wav",
         "header-only": header_only,
         "truncated-flac": d / "truncated.flac",
+        "truncated-wav": d / "truncated.wav",
+        "truncated-ogg": d / "truncated.ogg",
+        "ogg-without-end": d / "no-end.ogg",
         "text-as-wav": d / "text.wav",
         "nan": corpus.write(d / "nan.wav", nan, rate, subtype="FLOAT"),
         "inf": corpus.write(d / "inf.wav", np.full(16000, np.inf, np.float32), SAMPLE_RATE, subtype="FLOAT"),
@@ -47,6 +53,11 @@ def _bad_files(d: Path, speech: Path) -> dict[str, Path]:
     }
     files["empty"].write_bytes(b"")
     files["truncated-flac"].write_bytes(raw[: len(raw) // 2])
+    files["truncated-wav"].write_bytes(wav[: len(wav) // 2])
+    files["truncated-ogg"].write_bytes(ogg[: len(ogg) // 2])
+    files["ogg-without-end"].write_bytes(ogg[: ogg.rfind(b"OggS")])  # whole pages, the last one gone
+    (d / "whole.wav").unlink()
+    (d / "whole.ogg").unlink()
     files["text-as-wav"].write_text("RIFF? no: these are the meeting notes, saved with the wrong name\n" * 20)
     files["directory"].mkdir()
     return files
@@ -73,7 +84,8 @@ def test_every_bad_file_is_one_line_and_exit_2_and_writes_nothing(repo, gv, bad)
 
 def test_loader_names_what_is_wrong(bad):
     expected = {
-        "empty": "empty", "header-only": "no audio", "truncated-flac": "corrupt", "text-as-wav": "not a readable audio",
+        "empty": "empty", "header-only": "no audio", "truncated-flac": "corrupt",
+        "truncated-wav": "truncated", "truncated-ogg": "truncated", "ogg-without-end": "truncated", "text-as-wav": "not a readable audio",
         "nan": "NaN", "inf": "infinite", "directory": "directory",
     }
     for name, path in bad.items():
