@@ -84,6 +84,39 @@ class Transcript:
     source: str | None = None
     raw_text: str | None = None  # before code-term snapping
 
+    def snapped_segments(self) -> list[Segment]:
+        """The segments with the code-term rewrites applied, so that subtitles and JSON
+        segments say what ``text`` says. A rewrite that runs over a segment's end goes,
+        whole, to the segment it starts in. The segments as heard when they are not the
+        pieces of ``raw_text`` (a transcript built by hand)."""
+        joined = " ".join(s.text for s in self.segments)
+        if not self.rewrites or self.raw_text is None or joined.strip() != self.raw_text:
+            return [Segment(s.start, s.end, " ".join(s.text.split())) for s in self.segments]
+        lead = len(joined) - len(joined.lstrip())
+        bounds, pos = [], -lead  # each segment's end in raw_text, its joining space included
+        for s in self.segments:
+            pos += len(s.text) + 1
+            bounds.append(pos)
+        pieces: list[list[str]] = [[] for _ in self.segments]
+
+        def owner(at: int) -> int:
+            return next((i for i, b in enumerate(bounds) if at < b), len(bounds) - 1)
+
+        def emit(a: int, b: int) -> None:
+            while a < b:
+                i = owner(a)
+                cut = min(b, bounds[i])
+                pieces[i].append(self.raw_text[a:cut])
+                a = cut
+
+        cursor = 0
+        for r in sorted(self.rewrites, key=lambda r: r.start):
+            emit(cursor, r.start)
+            pieces[owner(r.start)].append(r.to)
+            cursor = r.end
+        emit(cursor, len(self.raw_text))
+        return [Segment(s.start, s.end, " ".join("".join(p).split())) for s, p in zip(self.segments, pieces)]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
@@ -94,7 +127,7 @@ class Transcript:
             # A segment never starts or ends past the audio (Whisper's last timestamp can).
             "segments": [{"start": round(min(s.start, self.duration), 2),
                           "end": round(max(min(s.start, self.duration), min(s.end, self.duration)), 2),
-                          "text": s.text} for s in self.segments],
+                          "text": s.text} for s in self.snapped_segments()],
             "hotwords": list(self.hotwords),
             "rewrites": [r.to_dict() for r in self.rewrites],
             "rereads": [{"heard": r.heard, "read": r.read, "gain": r.gain} for r in self.rereads],

@@ -19,21 +19,36 @@ def stamp(seconds: float, sep: str) -> str:
 
 def _cues(t: Transcript) -> list[tuple[float, float, str]]:
     if t.segments:
-        cues = [(s.start, s.end, s.text) for s in t.segments]
+        cues = [(s.start, s.end, s.text) for s in t.snapped_segments() if s.text]
     elif t.text:
         cues = [(0.0, t.duration, t.text)]
     else:
         cues = []
-    # End times never run past the audio, and a cue never ends before it starts.
-    return [(a, max(a, min(b if b > a else t.duration, t.duration)), txt) for a, b, txt in cues]
+    # Cues start and end inside the audio, never end before they start, and come in time
+    # order (a third-party server's segments can break all three).
+    cues = [(min(max(a, 0.0), t.duration), b, txt) for a, b, txt in cues]
+    return sorted(((a, max(a, min(b if b > a else t.duration, t.duration)), txt) for a, b, txt in cues),
+                  key=lambda c: c[0])
+
+
+def cue_text(text: str, fmt: str) -> str:
+    """``text`` as one cue's payload: on one line (a blank line would end the cue), never
+    holding the ``-->`` that marks a timing line; in WebVTT, ``&``, ``<`` and ``>`` escaped
+    (a raw ``<`` opens a tag there: ``Vec<u8>`` would lose its text)."""
+    text = " ".join(text.split())
+    if fmt == "vtt":
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("-->", "->")  # SubRip has no escapes
 
 
 def subtitles(cues: Sequence[tuple[float, float, str]], fmt: str) -> str:
     """``cues`` (start, end, text) as a SubRip (``srt``) or WebVTT (``vtt``) file."""
     if fmt == "srt":
-        return "".join(f"{i}\n{stamp(a, ',')} --> {stamp(b, ',')}\n{txt}\n\n" for i, (a, b, txt) in enumerate(cues, 1))
+        return "".join(f"{i}\n{stamp(a, ',')} --> {stamp(b, ',')}\n{cue_text(txt, fmt)}\n\n"
+                       for i, (a, b, txt) in enumerate(cues, 1))
     if fmt == "vtt":
-        return "WEBVTT\n\n" + "".join(f"{stamp(a, '.')} --> {stamp(b, '.')}\n{txt}\n\n" for a, b, txt in cues)
+        return "WEBVTT\n\n" + "".join(f"{stamp(a, '.')} --> {stamp(b, '.')}\n{cue_text(txt, fmt)}\n\n"
+                                        for a, b, txt in cues)
     raise ValueError(f"no subtitle format {fmt!r}")
 
 

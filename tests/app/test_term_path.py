@@ -100,3 +100,16 @@ def test_the_hook_writes_code_forms(change, gv, note, bundled_model):
     git(change, "commit", "-q")  # GIT_EDITOR=: in the tests: the hook's message is kept
     assert _has_terms(git(change, "log", "-1", "--format=%B"))
     assert _has_terms(git(change, "notes", "--ref=voice", "show", "HEAD"))
+
+
+def test_subtitles_and_json_segments_write_the_code_forms_the_text_writes(change, gv, note, bundled_model):
+    git(change, "add", "deploy.py")
+    git(change, "commit", "-q", "-m", "Add a dry run")
+    said = gv("transcribe", str(note), "--hotwords-from", "HEAD~1..HEAD", "--format", "json")
+    assert said.code == 0, said
+    data = json.loads(said.out)
+    assert _has_terms(data["text"]), data
+    assert _has_terms(" ".join(s["text"] for s in data["segments"])), data["segments"]
+    for fmt in ("srt", "vtt"):
+        cues = gv("transcribe", str(note), "--hotwords-from", "HEAD~1..HEAD", "--format", fmt)
+        assert cues.code == 0 and _has_terms(cues.out), (fmt, cues)
