@@ -10,12 +10,15 @@ from typing import Iterator
 
 # C0/C1 control characters other than newline and tab, plus ESC sequences: a
 # transcript must never move the cursor, retitle the terminal or ring the bell.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def sanitize(text: str) -> str:
-    """Remove terminal control sequences; keep newlines and tabs."""
-    return _CONTROL.sub("", text)
+    """Remove terminal control sequences; keep newlines and tabs. A lone surrogate (a file
+    name's byte that is not UTF-8, as Python decodes it) becomes U+FFFD: stdout could not
+    encode it, and the whole output would be lost for one name."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def info(message: str) -> None:

@@ -218,7 +218,7 @@ def _open(p: Path, name: str):
 
     try:
         with native_output_silenced():
-            return sf.SoundFile(str(p))
+            return sf.SoundFile(os.fsencode(p))  # bytes: a name that is not UTF-8 opens too
     except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
         detail = str(exc).split(":")[-1].strip()
         if not detail or "does not exist" in detail or "not a regular file" in detail:
