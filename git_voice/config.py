@@ -156,6 +156,10 @@ def _bool(key: str, value: str) -> bool:
     raise ConfigError(f"{key} must be true or false, not {value!r}")
 
 
+# The widest beam a command or the warm server decodes with (the server refuses more too).
+MAX_BEAM_SIZE = 32
+
+
 def _number(key: str, value: str, kind: type = float, *, zero: bool = False) -> float:
     """A finite number above zero (or at least zero with ``zero``): nan or inf would silently
     switch a limit off (``maxSeconds nan`` let every file through)."""
@@ -201,6 +205,8 @@ def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
             s.bias_strength = _number(key, last, zero=True)  # 0 turns biasing off
         elif name == "beam_size":
             s.beam_size = int(_number(key, last, int))
+            if s.beam_size > MAX_BEAM_SIZE:  # 10**20 beams overflowed inside torch; 1000 ran out of memory
+                raise ConfigError(f"{key} must be 1 to {MAX_BEAM_SIZE}, not {last!r}")
         elif name == "stop_after_silence":
             s.stop_after_silence = _seconds_or_off(key, last)
         elif name in ("hook_strict", "scope", "record_live"):

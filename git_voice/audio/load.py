@@ -54,6 +54,8 @@ class Audio:
 
 
 def _fmt_duration(seconds: float) -> str:
+    if seconds < 60 and seconds != int(seconds):
+        return f"{seconds:.1f}s"  # a cap of 0.5 s is not "0m00s"
     seconds = int(round(seconds))
     h, rem = divmod(seconds, 3600)
     m, s = divmod(rem, 60)

@@ -100,6 +100,8 @@ def test_length_cap_checked_from_header(tmp_path):
     with pytest.raises(AudioError, match="over the cap"):
         load_audio(path, max_seconds=4)
     assert load_audio(path, max_seconds=6).duration == pytest.approx(5.0)
+    with pytest.raises(AudioError, match=r"is 0m05s long, over the cap of 0\.5s"):
+        load_audio(path, max_seconds=0.5)
 
 
 def test_silence_detection():

@@ -13,6 +13,7 @@ from ..helpers import git
     ("voice.device", "cuda:0"),  # as --device cuda:0
     ("voice.device", "CPU"),
     ("voice.maxSeconds", "60.5"),
+    ("voice.beamSize", "32"),
 ])
 def test_documented_values_are_accepted(repo, gv, key, value):
     git(repo, "config", key, value)
@@ -27,6 +28,8 @@ def test_documented_values_are_accepted(repo, gv, key, value):
     ("voice.biasStrength", "nan"),
     ("voice.biasStrength", "-1"),
     ("voice.beamSize", "0"),
+    ("voice.beamSize", "33"),  # the warm server's limit too
+    ("voice.beamSize", "99999999999999999999"),  # overflowed inside torch
     ("voice.device", "cuda:x"),
 ])
 def test_values_that_would_disable_a_limit_are_refused(repo, gv, key, value):
