@@ -236,21 +236,40 @@ class RemoteEngine(Engine):
             raise ServerUnavailable(f"{self.addr} sent something that is not JSON") from None
         return self._result(reply)
 
-    def _result(self, reply: dict[str, Any]) -> EngineResult:
-        self.name = reply.get("model") or self.name
-        self.device = reply.get("device") or self.device
-        segs = [Segment(float(s.get("start", 0.0)), float(s.get("end", 0.0)), str(s.get("text", "")).strip())
-                for s in reply.get("segments") or []]
+    def _result(self, reply: Any) -> EngineResult:
+        """The reply as an engine's result; :class:`ServerUnavailable` (so the caller
+        transcribes here) when it is not a transcription: a list, segments that are not a
+        list of objects, times that are not finite numbers."""
+        import math
+
+        try:
+            segs = [Segment(float(s.get("start", 0.0)), float(s.get("end", 0.0)), str(s.get("text", "")).strip())
+                    for s in _listed(reply.get("segments"))]
+        except (AttributeError, TypeError, ValueError):
+            raise ServerUnavailable(f"{self.addr} sent a reply that is not a transcription") from None
+        if not all(math.isfinite(s.start) and math.isfinite(s.end) for s in segs):
+            raise ServerUnavailable(f"{self.addr} sent segment times that are not finite numbers")
+        self.name = str(reply.get("model") or self.name)
+        self.device = str(reply.get("device") or self.device)
         segs = [s for s in segs if s.text]
         if not segs and str(reply.get("text", "")).strip():
             segs = [Segment(0.0, 0.0, str(reply["text"]).strip())]
         rereads = []
-        for entry in reply.get("rereads") or []:
+        for entry in reply.get("rereads") if isinstance(reply.get("rereads"), list) else []:
             try:
                 rereads.append(Reread.from_dict(entry))
             except (KeyError, TypeError, ValueError, AttributeError):
                 continue  # another server's extension: not ours to read
-        return EngineResult(segments=segs, language=reply.get("language"), rereads=rereads)
+        language = reply.get("language")
+        return EngineResult(segments=segs, language=language if isinstance(language, str) else None, rereads=rereads)
+
+
+def _listed(value: Any) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    return value
 
 
 def _error_message(data: bytes) -> str:
