@@ -56,14 +56,21 @@ class ChangeRef:
 def range_args(repo: Repo, rev_range: str) -> list[str]:
     """The ``git diff`` revisions for a range given the way ``format-patch`` takes it.
 
-    ``A..B`` and ``A...B`` pass through; ``-N`` is the last N commits; a single
-    revision means "since it" (``rev..HEAD``), except HEAD itself, which means
-    the HEAD commit. An unknown revision is a :class:`GitError`.
+    ``A..B`` and ``A...B`` pass through; ``-N`` is the last N commits (all of them
+    when there are fewer, as format-patch takes it); ``X^!`` is the commit X alone and
+    ``X^-`` is X's first parent to X, as git reads them; a single revision means
+    "since it" (``rev..HEAD``), except HEAD itself, which means the HEAD commit. An
+    unknown revision is a :class:`GitError`.
     """
     if ".." in rev_range:
         return [rev_range]
     if re.fullmatch(r"-[0-9]+", rev_range):
-        return [f"HEAD~{rev_range[1:]}", "HEAD"]
+        back = repo.git("rev-parse", "--verify", "--quiet", f"HEAD~{rev_range[1:]}^{{commit}}", check=False)
+        if back.returncode == 0:
+            return [back.stdout.strip(), repo.rev_parse("HEAD")]
+        return [_empty_tree(repo), repo.rev_parse("HEAD")]  # fewer commits than N: from the root
+    if rev_range.endswith(("^!", "^-")) and len(rev_range) > 2:
+        return commit_args(repo, rev_range[:-2])
     if repo.rev_parse(rev_range) == repo.rev_parse("HEAD"):
         return commit_args(repo, rev_range)
     return [f"{rev_range}..HEAD"]
@@ -75,7 +82,11 @@ def commit_args(repo: Repo, rev: str) -> list[str]:
     parent = repo.git("rev-parse", "--verify", "--quiet", f"{sha}^1", check=False)
     if parent.returncode == 0:
         return [parent.stdout.strip(), sha]
-    return [repo.out("hash-object", "-t", "tree", "/dev/null"), sha]
+    return [_empty_tree(repo), sha]
+
+
+def _empty_tree(repo: Repo) -> str:
+    return repo.out("hash-object", "-t", "tree", "/dev/null")
 
 
 def _revisions(repo: Repo, ref: ChangeRef) -> list[str]:

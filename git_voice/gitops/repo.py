@@ -184,7 +184,11 @@ class Repo:
         return private_dir(self.voice_dir / "tmp")
 
     def rev_parse(self, rev: str) -> str:
-        proc = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}", check=False)
+        """The commit ``rev`` names (a tag peeled). Resolved first, then peeled: a suffix on
+        the text would be read as part of a ``:/message`` search."""
+        proc = self.git("rev-parse", "--verify", "--quiet", "--end-of-options", rev, check=False)
+        if proc.returncode == 0:
+            proc = self.git("rev-parse", "--verify", "--quiet", proc.stdout.strip() + "^{commit}", check=False)
         if proc.returncode != 0:
             raise GitError(f"unknown revision: {rev}")
         return proc.stdout.strip()
