@@ -23,16 +23,17 @@ from .transcribe import Request, candidates_of, joined_text, transcribe_text
 
 def message_for(
     repo: Repo, settings: Settings, text: str, convention: str | None = None, all_tracked: bool = False,
-    editing: bool = False,
+    editing: bool = False, ref: ChangeRef | None = None,
 ) -> str:
-    """The commit message for the staged change (or every tracked change) from transcript ``text``.
+    """The commit message for the staged change (or every tracked change, or ``ref``) from
+    transcript ``text``.
 
     The diff lets the message name what a short note does not and see whitespace-only
     and breaking changes; with ``editing``, comment lines say why the type is what it
-    is (git strips them when the editor closes).
+    is (only when git strips them as the editor closes).
     """
     convention = convention or settings.convention
-    ref = ChangeRef.staged(all_tracked)
+    ref = ref or ChangeRef.staged(all_tracked)
     msg = compose(text, changes.files(repo, ref), convention, scope=settings.scope, diff=changes.diff(repo, ref))
     out = render(
         f"commit-{convention}", settings.template_dir,
@@ -44,10 +45,11 @@ def message_for(
 
 def staged_request(
     repo: Repo, settings: Settings, all_tracked: bool = False, model: str | None = None, device: str | None = None,
+    ref: ChangeRef | None = None,
 ) -> Request:
-    """What to transcribe a note about the staged change with: its code terms."""
+    """What to transcribe a note about the staged change (or ``ref``) with: its code terms."""
     return Request(settings=settings, model=model, device=device, hotwords=tuple(settings.hotwords),
-                   candidates=candidates_of(repo, ChangeRef.staged(all_tracked)))
+                   candidates=candidates_of(repo, ref or ChangeRef.staged(all_tracked)))
 
 
 def takes_text(takes: Takes, request: Request) -> str:
@@ -63,32 +65,43 @@ def commit(
 
     Pending takes are claimed for this commit; when no commit is made they go back.
     """
-    args = [a for a in git_args if a != "--"]
-    all_tracked = any(a in ("-a", "--all") for a in args)
-    if not changes.staged(repo, all_tracked=all_tracked) and not any(a in ("--allow-empty", "--amend") for a in args):
-        raise GitError("nothing staged to commit (git add the change first)")
-    request = staged_request(repo, settings, all_tracked, model, device)
+    args = list(git_args)
+    parsed = changes.parse_commit_args(args)
+    # git commit runs where the user is, so its pathspecs mean what they would there.
+    cwd = _user_dir(repo)
+    plan = changes.planned_commit(repo, parsed, cwd)
+    if plan.empty and not (parsed.allow_empty or parsed.amend):
+        raise GitError("nothing staged to commit (git add the change first)" if parsed.mode == "index"
+                       else "nothing to commit: the change git commit would record is empty")
+    request = staged_request(repo, settings, model=model, device=device, ref=plan.ref)
     takes = claim_audio(repo, settings, audio, record, live=request)
     try:
-        _commit(repo, settings, takes, request, args, all_tracked, convention, edit)
+        _commit(repo, settings, takes, request, args, parsed, plan, cwd, convention, edit)
     except BaseException:
         if takes.claim is not None:
             release(repo, takes.claim)  # no commit was made: the takes wait for the next one
         raise
 
 
+def _user_dir(repo: Repo) -> str | None:
+    """The directory git-voice was started in, when it is inside the work tree."""
+    here = Path.cwd().resolve()
+    root = repo.root.resolve() if repo.root else None
+    return str(here) if root is not None and (here == root or root in here.parents) else None
+
+
 def _commit(
-    repo: Repo, settings: Settings, takes: Takes, request: Request, args: list[str], all_tracked: bool,
-    convention: str | None, edit: bool,
+    repo: Repo, settings: Settings, takes: Takes, request: Request, args: list[str], parsed: changes.CommitArgs,
+    plan: changes.PlannedCommit, cwd: str | None, convention: str | None, edit: bool,
 ) -> None:
     """Transcribe, run ``git commit -F`` on a message file of this invocation's own, attach the
-    notes when a commit was made (not ``--dry-run``) and mark claimed takes used."""
+    notes to the commit it made (not ``--dry-run``) and mark claimed takes used."""
     text = takes_text(takes, request)
-    message = message_for(repo, settings, text, convention, all_tracked, editing=edit)
+    editing = edit and changes.strips_comments(repo, parsed.cleanup)
+    message = message_for(repo, settings, text, convention, editing=editing, ref=plan.ref)
     if takes.claim is not None:
         # Should this process die after git commits, the next claim sees the commit was made.
-        tree = "" if all_tracked else repo.out("write-tree")
-        takes.claim.info.update(text=text, tree=tree, parent=_head(repo))
+        takes.claim.info.update(text=text, tree=plan.tree, parent=plan.parent_commit)
         takes.claim.save()
     work = repo.voice_tmp()
     fd, name = tempfile.mkstemp(prefix="COMMIT_EDITMSG-", dir=work)  # two commits at once: a file each
@@ -96,7 +109,7 @@ def _commit(
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(message)
     before = _head(repo)
-    rc = repo.git_passthrough("commit", "-F", str(msg_file), *(["--edit"] if edit else []), *args)
+    rc = repo.git_passthrough("commit", "-F", str(msg_file), *(["--edit"] if edit else []), *args, cwd=cwd)
     if rc != 0:
         raise GitError(f"git commit failed (exit status {rc}); the message is kept in {msg_file}")
     msg_file.unlink(missing_ok=True)
@@ -105,14 +118,23 @@ def _commit(
         if takes.claim is not None:
             release(repo, takes.claim)
         return
+    made = _made_commit(repo, plan.parent_commit)
     recording = recording_for(takes.paths, takes.claim.dir if takes.claim is not None else work)
     try:
-        attach(repo, "HEAD", text, recording, settings)
+        attach(repo, made, text, recording, settings)
     finally:
         if recording not in takes.paths:
             recording.unlink(missing_ok=True)
     if takes.claim is not None:
         consume(repo, takes.claim)
+
+
+def _made_commit(repo: Repo, parent: str) -> str:
+    """The commit ``git commit`` made on ``parent``: the first on HEAD's first-parent line
+    after it, which HEAD is unless a post-commit hook committed again on top."""
+    line = repo.out("rev-list", "--reverse", "--first-parent", *([f"{parent}..HEAD"] if parent else ["HEAD"]))
+    made = line.split("\n", 1)[0].strip()
+    return made or repo.rev_parse("HEAD")
 
 
 def _head(repo: Repo) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import GitError
 from ..types import Change
-from .repo import Repo
+from .repo import Repo, run_git
 
 # Every command's diff of a change (code terms and the message alike): one line of
 # context widened to the whole enclosing function, so the definitions that enclose
@@ -136,6 +137,129 @@ def staged(repo: Repo, *, all_tracked: bool = False) -> list[Change]:
     return files(repo, ChangeRef.staged(all_tracked))
 
 
+# ``git commit``'s options whose value may be the next argument, and its short ones
+# whose value is the rest of a cluster (``-am msg``, ``-mfix``).
+_COMMIT_VALUE_OPTIONS = frozenset((
+    "--message", "--file", "--reuse-message", "--reedit-message", "--fixup", "--squash", "--author",
+    "--date", "--template", "--cleanup", "--trailer", "--pathspec-from-file",
+))
+_COMMIT_SHORT_VALUES = "mFCct"
+_COMMIT_SHORT_OPTIONAL = "Su"  # -S[keyid], -u[mode]: a value only when attached
+
+
+@dataclass(frozen=True)
+class CommitArgs:
+    """What ``git commit ARGS`` will record, as far as the message needs to know: ``mode``
+    is ``index`` (the index), ``all`` (``-a``), ``include`` (``-i PATHS``) or ``only``
+    (``PATHS``, ``-o PATHS``)."""
+
+    mode: str = "index"
+    paths: tuple[str, ...] = ()
+    pathspec_options: tuple[str, ...] = ()
+    amend: bool = False
+    allow_empty: bool = False
+    cleanup: str | None = None
+
+
+def parse_commit_args(args: list[str]) -> CommitArgs:
+    """``git commit``'s arguments read as git reads them (clusters such as ``-as`` too)."""
+    flags: set[str] = set()
+    paths: list[str] = []
+    pathspec: list[str] = []
+    cleanup = None
+    i, after_dashes = 0, False
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if after_dashes or arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+        elif arg == "--":
+            after_dashes = True
+        elif arg.startswith("--"):
+            name, eq, value = arg.partition("=")
+            if name in _COMMIT_VALUE_OPTIONS and not eq:
+                value = args[i] if i < len(args) else ""
+                i += 1
+            if name == "--cleanup":
+                cleanup = value
+            elif name == "--pathspec-from-file":
+                pathspec.append(f"--pathspec-from-file={value}")
+            elif name == "--pathspec-file-nul":
+                pathspec.append(name)
+            else:
+                flags.add(name)
+        else:
+            for j, ch in enumerate(arg[1:], start=2):
+                flags.add({"a": "--all", "i": "--include", "o": "--only"}.get(ch, "-" + ch))
+                if ch in _COMMIT_SHORT_VALUES:
+                    i += 1 if j == len(arg) else 0  # the value is the next argument, or the rest
+                    break
+                if ch in _COMMIT_SHORT_OPTIONAL:
+                    break
+    if "--all" in flags:
+        mode = "all"
+    elif paths or pathspec:
+        mode = "include" if "--include" in flags else "only"
+    else:
+        mode = "index"
+    return CommitArgs(mode, tuple(paths), tuple(pathspec), "--amend" in flags, "--allow-empty" in flags, cleanup)
+
+
+@dataclass(frozen=True)
+class PlannedCommit:
+    """The tree ``git commit`` will record and what it goes on: ``parent_commit`` ("" for a
+    root commit) and its tree (the empty tree then); ``ref`` is the change between them."""
+
+    ref: "ChangeRef"
+    tree: str
+    parent_commit: str
+    parent_tree: str
+
+    @property
+    def empty(self) -> bool:
+        return self.tree == self.parent_tree
+
+
+def planned_commit(repo: Repo, commit: CommitArgs, cwd: str | None = None) -> PlannedCommit:
+    """The change ``git commit`` will record with ``commit``'s arguments, run in ``cwd`` (where
+    its pathspecs are relative to): the index, or the index with the paths or every tracked
+    change added, worked out in a temporary index (the real one is not touched); on the
+    commit ``--amend`` replaces (its first parent), else on HEAD."""
+    import os
+
+    head = has_head(repo)
+    parent = ""
+    if commit.amend and head:
+        proc = repo.git("rev-parse", "--verify", "--quiet", "HEAD^1^{commit}", check=False)
+        parent = proc.stdout.strip() if proc.returncode == 0 else ""
+    elif head:
+        parent = repo.rev_parse("HEAD")
+    import shutil
+    import tempfile
+
+    # A copy of the index: even ``write-tree`` rewrites the index it reads (its cache tree).
+    # In a private folder of the system's, so a killed run leaves nothing in the repository.
+    work = Path(tempfile.mkdtemp(prefix="git-voice-index-"))
+    index = work / "index"
+    env = dict(os.environ, GIT_INDEX_FILE=str(index))
+    try:
+        if commit.mode == "only":
+            run_git(["read-tree", "HEAD" if head else "--empty"], cwd=repo.cwd, env=env)
+        else:
+            real = repo.git_path("index")
+            if real.is_file():
+                index.write_bytes(real.read_bytes())
+        if commit.mode == "all":
+            run_git(["add", "-u", "--", ":/"], cwd=repo.cwd, env=env)
+        elif commit.mode != "index":
+            run_git(["add", *commit.pathspec_options, "--", *commit.paths], cwd=cwd or repo.cwd, env=env)
+        tree = run_git(["write-tree"], cwd=repo.cwd, env=env).stdout.strip()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    base_tree = repo.out("rev-parse", f"{parent}^{{tree}}") if parent else _empty_tree(repo)
+    return PlannedCommit(ChangeRef.range(f"{parent or base_tree}..{tree}"), tree, parent, base_tree)
+
+
 def has_head(repo: Repo) -> bool:
     return repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
 
@@ -153,6 +277,17 @@ def operation_in_progress(repo: Repo) -> str | None:
         if repo.git_path(name).exists():
             return what
     return None
+
+
+def strips_comments(repo: Repo, cleanup: str | None) -> bool:
+    """Whether ``git commit`` with the editor strips comment lines from the message it is
+    given: its cleanup mode (``--cleanup``, else ``commit.cleanup``) is ``default`` or
+    ``strip``, and the comment character is a fixed one (``auto`` picks one that no line
+    of the message starts with, so ours would stay)."""
+    if cleanup is None:
+        cleanup = repo.git("config", "--get", "commit.cleanup", check=False).stdout.strip() or "default"
+    char = repo.git("config", "--get", "core.commentChar", check=False).stdout.strip()
+    return cleanup in ("default", "strip") and char != "auto"
 
 
 def comment_char(repo: Repo) -> str:

@@ -158,10 +158,11 @@ class Repo:
     def git(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         return run_git(args, cwd=self.cwd, **kwargs)
 
-    def git_passthrough(self, *args: str) -> int:
-        """Run ``git --no-pager ARGS`` with the terminal inherited (editor, hooks' output); its exit status."""
+    def git_passthrough(self, *args: str, cwd: str | os.PathLike[str] | None = None) -> int:
+        """Run ``git --no-pager ARGS`` (in ``cwd``, else the top folder) with the terminal
+        inherited (editor, hooks' output); its exit status."""
         try:
-            return subprocess.run(["git", "--no-pager", *args], cwd=self.cwd).returncode
+            return subprocess.run(["git", "--no-pager", *args], cwd=cwd or self.cwd).returncode
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
 

@@ -40,3 +40,43 @@ def test_an_unknown_revision_is_still_an_error(tmp_path):
     for rev in ("nope^!", ":/no commit says this", "nope"):
         with pytest.raises(GitError):
             changes.files(repo, ChangeRef.range(rev))
+
+
+def test_commit_arguments_are_read_as_git_reads_them():
+    p = changes.parse_commit_args
+    assert p(["-as"]).mode == "all" and p(["-am", "msg"]).mode == "all"
+    assert p(["-mfix", "a.py"]).paths == ("a.py",)  # -m's value is the rest of the cluster
+    assert p(["-m", "a.py"]).paths == ()  # ... or the next argument
+    assert p(["-S", "a.py"]).paths == ("a.py",)  # -S takes a key only attached
+    assert p(["-i", "a", "b"]).mode == "include" and p(["a"]).mode == "only" and p(["-v", "-s"]).mode == "index"
+    assert p(["--", "-x.py"]).paths == ("-x.py",)
+    assert p(["--amend", "--cleanup", "scissors"]) == changes.CommitArgs(amend=True, cleanup="scissors")
+
+
+def test_the_planned_commit_is_what_git_commit_records(tmp_path):
+    path = make_repo(tmp_path / "r", commits=1)
+    (path / "sub").mkdir()
+    for name in ("a.py", "sub/a.py", "README"):
+        (path / name).write_text("x\n")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "files")
+    repo = Repo.discover(path)
+    for name in ("a.py", "sub/a.py"):
+        (path / name).write_text("def load_config(): pass\n")
+    (path / "README").write_text("staged\n")
+    git(path, "add", "README")
+    index_before = git(path, "ls-files", "--stage")
+    cases = {
+        ("index", ()): {"README"},
+        ("only", ("a.py",)): {"sub/a.py"},  # run in sub/: the path is sub/a.py, and README stays out
+        ("include", ("a.py",)): {"sub/a.py", "README"},
+        ("all", ()): {"a.py", "sub/a.py", "README"},
+    }
+    for (mode, paths), expected in cases.items():
+        plan = changes.planned_commit(repo, changes.CommitArgs(mode, paths), str(path / "sub"))
+        assert {c.path for c in changes.files(repo, plan.ref)} == expected, mode
+    assert git(path, "ls-files", "--stage") == index_before  # worked out aside: the index is as it was
+    # --amend: the amended commit's own change (it added the three files) with the index's README.
+    amend = changes.planned_commit(repo, changes.CommitArgs(amend=True), str(path))
+    assert {c.path for c in changes.files(repo, amend.ref)} == {"a.py", "sub/a.py", "README"}
+    assert "+staged" in changes.diff(repo, amend.ref) and amend.parent_commit == git(path, "rev-parse", "HEAD~1").strip()

@@ -1,0 +1,107 @@
+"""``git voice commit`` records, and describes, the change git commit records: pathspecs
+from a subdirectory, ``-a`` in a cluster, ``--amend``; its note goes on the commit it made;
+its comment lines appear only when git strips them. Real repositories, the real model."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ..helpers import git, make_repo
+
+SAID = "I fixed the crash in load config when the file is missing."
+CONFIG = "def load_config(path):\n    with open(path) as fh:\n        return fh.read()\n"
+FIXED = ("import os\n\n\ndef load_config(path):\n    if not os.path.exists(path):\n        return ''\n"
+         "    with open(path) as fh:\n        return fh.read()\n")
+
+
+@pytest.fixture(scope="module")
+def note():
+    from ..helpers import synth
+
+    return synth(SAID)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    path = make_repo(tmp_path / "repo")
+    (path / "sub").mkdir()
+    (path / "config.py").write_text("x = 1\n")
+    (path / "sub" / "config.py").write_text(CONFIG)
+    (path / "README").write_text("readme\n")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "init")
+    monkeypatch.chdir(path)
+    return path
+
+
+def _changed(path, rev="HEAD") -> set[str]:
+    return set(git(path, "show", "--format=", "--name-only", rev).split())
+
+
+def test_a_pathspec_from_a_subdirectory_commits_and_describes_that_path(project, gv, note, bundled_model, monkeypatch):
+    (project / "sub" / "config.py").write_text(FIXED)
+    (project / "config.py").write_text("x = 2\n")
+    (project / "README").write_text("staged, not part of this commit\n")
+    git(project, "add", "README")
+    monkeypatch.chdir(project / "sub")
+    r = gv("commit", "--audio", str(note), "--no-edit", "--", "config.py")
+    assert r.code == 0, r
+    assert _changed(project) == {"sub/config.py"}
+    message = git(project, "log", "-1", "--format=%B")
+    assert message.startswith("fix(sub): ") and "load_config" in message, message
+    assert git(project, "status", "--porcelain", "--", "README").startswith("M "), "README stays staged"
+
+
+def test_all_in_a_cluster_commits_the_tracked_changes(project, gv, note, bundled_model):
+    (project / "sub" / "config.py").write_text(FIXED)
+    r = gv("commit", "--audio", str(note), "--no-edit", "--", "-as")
+    assert r.code == 0, r
+    assert _changed(project) == {"sub/config.py"} and "Signed-off-by: " in git(project, "log", "-1", "--format=%B")
+
+
+def test_amend_describes_the_amended_commit(project, gv, note, bundled_model):
+    (project / "sub" / "config.py").write_text(FIXED)
+    git(project, "commit", "-q", "-am", "wip")
+    r = gv("commit", "--audio", str(note), "--no-edit", "--", "--amend")
+    assert r.code == 0, r
+    message = git(project, "log", "-1", "--format=%B")
+    assert message.startswith("fix(sub): ") and "load_config" in message, message
+    assert git(project, "log", "--format=%s").splitlines()[1] == "init"  # amended, not added
+
+
+def test_the_note_goes_on_the_commit_made_even_when_a_post_commit_hook_commits(project, gv, note, bundled_model):
+    hook = project / ".git" / "hooks" / "post-commit"
+    hook.write_text('#!/bin/sh\n[ -n "$STAMPING" ] && exit 0\n'
+                    'date > STAMP; git add STAMP; STAMPING=1 git commit -q -m "chore: stamp"\n')
+    hook.chmod(0o755)
+    (project / "sub" / "config.py").write_text(FIXED)
+    git(project, "add", "-A")
+    r = gv("commit", "--audio", str(note), "--no-edit")
+    assert r.code == 0, r
+    assert git(project, "log", "-1", "--format=%s") == "chore: stamp\n"
+    assert git(project, "notes", "--ref=voice", "list", "HEAD", check=False) == ""
+    assert "load config" in git(project, "notes", "--ref=voice", "show", "HEAD~1").lower().replace("_", " ")
+
+
+@pytest.mark.parametrize("setting", [("core.commentChar", "auto"), ("commit.cleanup", "scissors"),
+                                     ("commit.cleanup", "whitespace")])
+def test_comment_lines_only_when_git_strips_them(project, gv, note, bundled_model, setting):
+    # A whitespace-only change: the message explains its type in comment lines when editing.
+    (project / "sub" / "config.py").write_text(CONFIG.replace("return fh.read()", "return  fh.read()"))
+    git(project, "add", "-A")
+    git(project, "config", *setting)
+    assert os.environ["GIT_EDITOR"] == ":"  # the editor keeps the file as it is
+    r = gv("commit", "--audio", str(note))
+    assert r.code == 0, r
+    message = git(project, "log", "-1", "--format=%B")
+    assert message.startswith("style(sub): ") and "git voice:" not in message, message
+
+
+def test_comment_lines_are_stripped_by_default(project, gv, note, bundled_model):
+    (project / "sub" / "config.py").write_text(CONFIG.replace("return fh.read()", "return  fh.read()"))
+    git(project, "add", "-A")
+    r = gv("commit", "--audio", str(note))
+    assert r.code == 0, r
+    assert "git voice:" not in git(project, "log", "-1", "--format=%B")
