@@ -22,6 +22,7 @@ from ..app import voicewords
 from ..errors import GitVoiceError
 from ..gitops import notes
 from ..gitops.takes import AUDIO_SUFFIXES, stage, takes_dir
+from ..util import readable
 from . import history
 from .site import HERE, Site, not_found
 
@@ -56,9 +57,20 @@ async def commits_page(request: Request) -> Response:
     return _page(request, "commits.html", commits=found, rev_range=site.rev_range or "HEAD (last 50)")
 
 
+def _readable(data: Any) -> Any:
+    """``data`` (JSON-like) with every string made encodable (:func:`~git_voice.util.readable`)."""
+    if isinstance(data, str):
+        return readable(data)
+    if isinstance(data, dict):
+        return {k: _readable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_readable(v) for v in data]
+    return data
+
+
 def _words(site: Site, sha: str) -> dict | None:
     with site.model_lock:
-        return voicewords.for_note(site.repo, sha, site.settings)
+        return _readable(voicewords.for_note(site.repo, sha, site.settings))
 
 
 async def commit_page(request: Request) -> Response:
@@ -68,6 +80,7 @@ async def commit_page(request: Request) -> Response:
     if c is None:
         return not_found("no such commit")
     text = notes.get_text(site.repo, c.sha)
+    text = readable(text) if text is not None else None
     words, timing, problem = None, None, None
     if text is not None and c.audio:
         try:
@@ -251,6 +264,10 @@ async def save_note(request: Request) -> Response:
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         return error("the note is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # JSON's "\ud800": a lone surrogate, no character at all
+        return error("the note is not valid Unicode text (it holds a lone surrogate)")
     take = None
     if body.get("take") is not None:
         take = _take_path(site, body["take"])

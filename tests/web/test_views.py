@@ -1,0 +1,95 @@
+"""The pages and JSON calls of ``git voice web`` given what a repository may hold and a
+client may send: bytes that are not UTF-8, a recording that is no audio, a body cut short.
+``git voice web`` runs as a user would; every answer is a page or a clear 4xx, never a
+traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from ..helpers import git, make_repo, synth
+from .browser import Server, git_voice
+
+
+def get(server: Server, path: str) -> tuple[int, bytes]:
+    sep = "&" if "?" in path else "?"
+    try:
+        with urllib.request.urlopen(f"{server.base}{path}{sep}token={server.token}", timeout=600) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def post(server: Server, path: str, body: bytes) -> tuple[int, bytes]:
+    headers = {"X-GitVoice-Token": server.token, "Content-Type": "application/json"}
+    req = urllib.request.Request(server.base + path, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=600) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def commit_file(repo, name: str, data: bytes, message: bytes) -> str:
+    (repo / name).write_bytes(data)
+    git(repo, "add", "-A")
+    subprocess.run(["git", "commit", "-q", "-F", "-"], cwd=repo, input=message, check=True)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def add_note(repo, ref: str, sha: str, data: bytes) -> None:
+    subprocess.run(["git", "notes", f"--ref={ref}", "add", "-f", "-F", "-", sha], cwd=repo, input=data, check=True)
+
+
+def stopped_cleanly(server: Server) -> str:
+    code, err = server.stop()
+    assert "Traceback" not in err and "Exception" not in err, err
+    return err
+
+
+@pytest.fixture(scope="module")
+def latin1(tmp_path_factory, bundled_model):
+    """Commits whose diff, message and notes hold Latin-1 bytes; one with a recording too."""
+    repo = make_repo(tmp_path_factory.mktemp("views") / "repo", commits=1)
+    diff = commit_file(repo, "legacy.py", b"caf\xe9 = 1\n", b"Add the caf\xe9 table\n\nIt is caf\xe9.\n")
+    noted = commit_file(repo, "other.py", b"x = 1\n", b"Add other\n")
+    add_note(repo, "voice", noted, b"caf\xe9\n")
+    recorded = commit_file(repo, "third.py", b"y = 2\n", b"Add third\n")
+    done = git_voice(repo, "note", "add", recorded, "--audio", str(synth("The cafe opens at nine.")))
+    assert done.returncode == 0, done.stderr
+    add_note(repo, "voice", recorded, b"The caf\xe9 opens at nine.\n")  # another tool's Latin-1 note
+    server = Server(repo)
+    yield repo, server, {"diff": diff, "noted": noted, "recorded": recorded}
+    stopped_cleanly(server)
+
+
+def test_bytes_that_are_not_utf8_show_as_replacement_characters(latin1):
+    repo, server, sha = latin1
+    status, page = get(server, "/")
+    assert status == 200 and "Add the caf" in page.decode(), page[:300]  # git shows the message as Latin-1
+    for which, shown in (("diff", "+caf\ufffd = 1"), ("diff", "Add the caf"), ("noted", "caf\ufffd"),
+                         ("recorded", "caf\ufffd")):
+        status, page = get(server, f"/commit/{sha[which]}")
+        assert status == 200 and shown in page.decode(), (which, page[:300])
+    status, words = get(server, f"/commit/{sha['recorded']}/words.json")
+    assert status == 200 and "caf\ufffd" in [w["w"] for w in json.loads(words)["words"]], words
+    status, srt = get(server, f"/commit/{sha['recorded']}/note.srt")
+    assert status == 200 and "caf\ufffd" in srt.decode(), srt
+
+
+def test_a_note_that_is_not_unicode_text_is_refused(latin1):
+    repo, server, sha = latin1
+    before = git(repo, "notes", "--ref=voice", "list")
+    status, body = post(server, f"/api/commit/{sha['diff']}/note", b'{"text": "hi \\ud800"}')
+    assert status == 400 and "not valid Unicode" in json.loads(body)["error"], body
+    assert git(repo, "notes", "--ref=voice", "list") == before
+
