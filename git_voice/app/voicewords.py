@@ -29,6 +29,7 @@ from ..asr.engine import DecodeOptions, Engine
 from ..compose.formats import subtitles
 from ..compose.wrap import wrap
 from ..config import load_settings
+from ..errors import AudioError
 from ..gitops import notes
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
@@ -196,6 +197,8 @@ def _load_bytes(data: bytes, settings: Any) -> Any:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         return load_audio(path, max_seconds=settings.max_seconds)
+    except AudioError as exc:  # name the recording, not the temporary file it was read through
+        raise AudioError(str(exc).replace(path, "the note's recording")) from None
     finally:
         os.unlink(path)
 

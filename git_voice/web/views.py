@@ -149,7 +149,10 @@ async def export(request: Request) -> Response:
     sha = commit_or_none(site, request.path_params["sha"])
     if sha is None or kind not in ("srt", "vtt"):
         return not_found()
-    data = await run_in_threadpool(_words, site, sha)
+    try:
+        data = await run_in_threadpool(_words, site, sha)
+    except GitVoiceError as exc:  # as words.json: the recording cannot be decoded, ...
+        return error(str(exc))
     if not data:
         return not_found("no recorded note")
     words = voicewords.words_of(data)

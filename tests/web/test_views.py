@@ -93,3 +93,19 @@ def test_a_note_that_is_not_unicode_text_is_refused(latin1):
     assert status == 400 and "not valid Unicode" in json.loads(body)["error"], body
     assert git(repo, "notes", "--ref=voice", "list") == before
 
+
+def test_subtitles_of_a_recording_that_is_no_audio_are_a_clear_400(tmp_path, bundled_model):
+    repo = make_repo(tmp_path / "repo", commits=1)
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    add_note(repo, "voice", sha, b"The note.\n")
+    add_note(repo, "voice-audio", sha, b"not audio\n")
+    server = Server(repo)
+    try:
+        status, words = get(server, f"/commit/{sha}/words.json")
+        assert status == 400, words
+        message = json.loads(words)["error"]
+        for kind in ("srt", "vtt"):
+            status, body = get(server, f"/commit/{sha}/note.{kind}")
+            assert status == 400 and json.loads(body)["error"] == message, body
+    finally:
+        stopped_cleanly(server)
