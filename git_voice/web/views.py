@@ -8,6 +8,7 @@ an upload, timing a note's words) runs in Starlette's thread pool, one at a time
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -161,13 +162,18 @@ async def export(request: Request) -> Response:
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{sha[:12]}.{kind}"'})
 
 
-def _new_take(site: Site, suffix: str) -> Path:
+def _new_take(site: Site, suffix: str) -> tuple[Path, int]:
+    """A new, empty take file in ``.git/voice/takes/`` and its open descriptor: made
+    user-only (0600) whatever the umask, and never one that already exists."""
     folder = takes_dir(site.repo)
     stem = time.strftime("web-%Y%m%d-%H%M%S")
     n = 1
-    while (folder / f"{stem}-{n}{suffix}").exists():
-        n += 1
-    return folder / f"{stem}-{n}{suffix}"
+    while True:
+        path = folder / f"{stem}-{n}{suffix}"
+        try:
+            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            n += 1
 
 
 def _take_path(site: Site, name: Any) -> Path | None:
@@ -204,17 +210,20 @@ async def store_upload(request: Request, site: Site) -> Path | Response:
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
         return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
     suffix = Path(request.headers.get("x-filename", "take.wav")).suffix.lower()
-    path = _new_take(site, suffix if suffix in AUDIO_SUFFIXES else ".wav")
+    path, fd = _new_take(site, suffix if suffix in AUDIO_SUFFIXES else ".wav")
     size = 0
-    with open(path, "wb") as fh:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                fh.close()
-                path.unlink()
-                return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
-            fh.write(chunk)
-    path.chmod(0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    fh.close()
+                    path.unlink()
+                    return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
+                fh.write(chunk)
+    except BaseException:  # the client went away (ClientDisconnect), a full disk: no half take stays
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 

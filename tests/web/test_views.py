@@ -109,3 +109,40 @@ def test_subtitles_of_a_recording_that_is_no_audio_are_a_clear_400(tmp_path, bun
             assert status == 400 and json.loads(body)["error"] == message, body
     finally:
         stopped_cleanly(server)
+
+
+def test_a_take_cut_short_leaves_no_file_and_no_traceback(tmp_path, bundled_model):
+    """The page closes (or the network drops) half way through an upload: the half take is
+    removed, and was user-only from its first byte, whatever the umask; the server's
+    terminal shows no traceback."""
+    repo = make_repo(tmp_path / "repo", commits=1)
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    old = os.umask(0)
+    try:
+        server = Server(repo)
+    finally:
+        os.umask(old)
+    takes = repo / ".git" / "voice" / "takes"
+    try:
+        host, port = server.base.removeprefix("http://").split(":")
+        for path in (f"/api/commit/{sha}/take", "/api/live/page-load-7/stop"):
+            if "live" in path:
+                assert post(server, f"/api/commit/{sha}/live", b'{"session": "page-load-7", "rate": 48000}')[0] == 200
+            with socket.create_connection((host, int(port)), timeout=60) as s:
+                s.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nX-GitVoice-Token: {server.token}\r\n"
+                          "Content-Length: 100000\r\nX-Filename: a.wav\r\n\r\n".encode() + b"RIFF" + bytes(59996))
+                deadline = time.monotonic() + 60
+                while not [p for p in takes.glob("web-*") if p.stat().st_size == 60000]:
+                    assert time.monotonic() < deadline, "the upload never reached a take file"
+                    time.sleep(0.05)
+                (half,) = takes.glob("web-*")
+                assert stat.S_IMODE(half.stat().st_mode) == 0o600
+            deadline = time.monotonic() + 60
+            while half.exists():
+                assert time.monotonic() < deadline, f"{half.name} stayed after the client went away"
+                time.sleep(0.05)
+        # The live take ended with its upload: its session is free again.
+        assert post(server, f"/api/commit/{sha}/live", b'{"session": "page-load-7", "rate": 48000}')[0] == 200
+    finally:
+        err = stopped_cleanly(server)
+    assert len([ln for ln in err.splitlines() if ln.strip() and "web: stopped" not in ln]) <= 1, err
