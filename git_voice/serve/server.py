@@ -221,6 +221,15 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         self.log(format % args)
 
+    def handle(self) -> None:
+        """As the base class, but a client that goes away mid-request (a reset, a closed pipe
+        while the answer is written) is one log line, not socketserver's traceback."""
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError) as exc:
+            self.close_connection = True
+            self.log(f"{self.address_string()}: the client went away ({exc.strerror or exc})")
+
     def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
