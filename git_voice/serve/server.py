@@ -299,8 +299,15 @@ class _TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
 
+# The longest path a Unix socket may have on Linux (sun_path is 108 bytes, with its NUL).
+MAX_SOCKET_PATH = 107
+
+
 def _claim_socket_path(path: Path) -> None:
     """Make the user-only folder; remove a stale socket, refuse a live one or anything not a socket."""
+    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+        raise ServerError(f"cannot listen on unix:{path}: a socket path may be at most {MAX_SOCKET_PATH} bytes "
+                          f"long, this one is {len(os.fsencode(path))}")
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         mode = path.lstat().st_mode
@@ -320,10 +327,33 @@ def _claim_socket_path(path: Path) -> None:
     raise ServerError(f"a server already listens on unix:{path}")
 
 
+def _tcp_refusal(addr: Address) -> str | None:
+    """Why ``addr`` cannot be listened on over TCP (IPv4), or None."""
+    if addr.scheme != "http":
+        return "use a Unix socket or http://127.0.0.1:PORT"
+    if ":" in addr.host:
+        return "only IPv4 addresses are served; use http://127.0.0.1:PORT"
+    return None
+
+
 def ensure_free(addr: Address) -> None:
-    """Refuse early when a live server already owns a Unix socket address."""
+    """Refuse early, before the slow model load, an address :func:`make_server` could not bind:
+    a Unix socket a live server owns, a path too long; https, IPv6, a port in use or a host
+    that is not this machine's (found by binding a probe socket, closed at once)."""
     if addr.scheme == "unix":
         _claim_socket_path(Path(addr.path))
+        return
+    refusal = _tcp_refusal(addr)
+    if refusal:
+        raise ServerError(f"cannot listen on {addr}: {refusal}")
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((addr.host, addr.port))
+    except OSError as exc:
+        raise ServerError(f"cannot listen on {addr}: {exc.strerror or exc}") from None
+    finally:
+        probe.close()
 
 
 def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None,
@@ -341,8 +371,9 @@ def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], No
             return _UnixServer(str(path), handler)
         finally:
             os.umask(old)
-    if addr.scheme != "http":
-        raise ServerError(f"cannot listen on {addr}: use a Unix socket or http://127.0.0.1:PORT")
+    refusal = _tcp_refusal(addr)
+    if refusal:
+        raise ServerError(f"cannot listen on {addr}: {refusal}")
     try:
         return _TCPServer((addr.host, addr.port), handler)
     except OSError as exc:

@@ -165,9 +165,30 @@ def test_explicit_device_and_off_never_contact_a_server(bundled_model, speech):
     ("http://127.0.0.1", "http://127.0.0.1:80"),
     # port 0 (listen on any free port) is kept, not taken for "no port": it once bound port 80
     ("http://127.0.0.1:0", "http://127.0.0.1:0"),
+    ("http://[::1]:8000", "http://[::1]:8000"),  # an IPv6 address keeps its brackets
 ])
 def test_addresses(spec, expected):
     assert str(client.parse_address(spec)) == expected
+
+
+@pytest.mark.parametrize("listen, says", [
+    ("http://127.0.0.1:99999", "--listen 'http://127.0.0.1:99999': bad port"),
+    ("https://127.0.0.1:0", "speaks plain HTTP"),
+    ("http://[::1]:0", "cannot listen on http://[::1]:0: only IPv4"),
+    ("unix:/tmp/" + "x" * 120 + ".sock", "at most 107 bytes"),
+    ("unix:", "--listen 'unix:': the socket path is empty"),
+    ("http://127.0.0.1:{busy}", "Address already in use"),
+])
+def test_an_address_serve_cannot_listen_on_is_refused_before_the_model_loads(listen, says):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        proc = subprocess.run([sys.executable, "-m", "git_voice", "serve", "--device", "cpu",
+                               "--listen", listen.format(busy=busy.getsockname()[1])],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and says in lines[0], proc.stderr
+    assert "loading" not in proc.stderr
 
 
 def test_client_imports_no_torch():
