@@ -234,6 +234,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:  # said, or a keep-alive client sends its next request into a closed socket
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 

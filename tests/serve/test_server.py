@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
@@ -102,6 +103,14 @@ def test_http_api_shapes(bundled_model, speech):
         body, ctype = client.multipart({"model": "bundled"}, b"not audio at all", "a.wav")
         status, data = client._request(addr, "POST", client.API_PATH, body, {"Content-Type": ctype}, 1.0)
         assert status == 400 and "message" in json.loads(data)["error"]
+        # A refusal closes the connection, and says so: a keep-alive client (httpx, so the
+        # openai client) would otherwise send its next request into the closed socket.
+        conn = http.client.HTTPConnection(addr.host, addr.port, timeout=60)
+        conn.request("POST", client.API_PATH, body=body, headers={"Content-Type": ctype})
+        answer = conn.getresponse()
+        assert answer.status == 400 and answer.getheader("Connection") == "close"
+        answer.read()
+        conn.close()
         status, _ = client._request(addr, "GET", "/nowhere", None, {}, 1.0)
         assert status == 404
         assert client.health(addr) is not None
