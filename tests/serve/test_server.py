@@ -116,6 +116,39 @@ def test_http_api_shapes(bundled_model, speech):
         assert client.health(addr) is not None
 
 
+def test_every_openai_response_format_and_word_times(bundled_model, speech):
+    """What the official ``openai`` client asks for: text, srt and vtt bodies, verbose_json
+    with segments and (``timestamp_granularities``) words; a format or a granularity this
+    server does not serve is an OpenAI-shaped 400, before any audio is decoded."""
+    openai = pytest.importorskip("openai")
+    audio = speech(TEXT).read_bytes()
+    with running(client.parse_address("http://127.0.0.1:0")) as addr:
+        api = openai.OpenAI(base_url=f"http://127.0.0.1:{addr.port}/v1", api_key="none", max_retries=0, timeout=600)
+
+        def create(**kwargs):
+            return api.audio.transcriptions.create(model="whisper-1", file=("a.wav", audio), **kwargs)
+
+        verbose = create(response_format="verbose_json", timestamp_granularities=["word", "segment"])
+        assert wer(TEXT, verbose.text) <= 0.1 and verbose.segments
+        words = verbose.words
+        assert " ".join(w.word for w in words) == " ".join(verbose.text.split()), words
+        assert all(0 <= w.start <= w.end <= verbose.duration for w in words)
+        assert [w.start for w in words] == sorted(w.start for w in words) and words[-1].end > words[0].start + 1
+        assert "words" not in create(response_format="verbose_json", timestamp_granularities=["segment"]).model_extra
+        assert create(response_format="text").strip() == verbose.text
+        srt = create(response_format="srt")
+        assert srt.startswith("1\n00:00:0") and " --> " in srt and srt.split("\n")[2] == verbose.segments[0].text, srt
+        vtt = create(response_format="vtt")
+        assert vtt.startswith("WEBVTT\n\n00:00:0") and verbose.segments[0].text in vtt, vtt
+        for kwargs, says in (({"response_format": "xml"}, "response_format 'xml' is not served"),
+                             ({"timestamp_granularities": ["word"]}, "needs response_format verbose_json"),
+                             ({"response_format": "verbose_json", "timestamp_granularities": ["letter"]},
+                              "not letter")):
+            with pytest.raises(openai.BadRequestError) as err:
+                create(**kwargs)
+            assert says in err.value.message, (kwargs, err.value.message)
+
+
 def test_other_model_requested_falls_back_in_process(bundled_model, speech, short_dir):
     log: list[str] = []
     with running(client.Address("unix", path=str(short_dir / "s.sock")), log) as addr:
