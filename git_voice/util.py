@@ -1,6 +1,6 @@
 """Small helpers every layer may use: atomic file writes, an exclusive file lock, the
-one line of an exception a user is shown, and mail text no mbox reader splits.
-Standard library only."""
+one line of an exception a user is shown, text git gave made readable, and mail text
+no mbox reader splits. Standard library only."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ def first_line(exc: BaseException) -> str:
     """The first non-empty line of ``exc``'s message, else its type's name."""
     lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
     return lines[0].strip() if lines else type(exc).__name__
+
+
+def readable(text: str) -> str:
+    """``text`` as git gave it (bytes that are not UTF-8 kept as surrogates, see
+    ``gitops.repo.run_git``) with each such byte shown as U+FFFD: a page, a JSON answer
+    or a tokenizer can take it (a Latin-1 file in a diff, a note another tool wrote)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def atomic_write(

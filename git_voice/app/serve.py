@@ -21,7 +21,9 @@ from .transcribe import decode_options
 def listen_address(listen: str | None, configured: str | None) -> client.Address:
     """--listen, else voice.server if it names this machine, else the default socket."""
     if listen:
-        addr = client.parse_address(listen)
+        addr = client.parse_address(listen, "--listen")
+        if addr.scheme == "https":
+            raise ConfigError(f"--listen {listen!r}: git voice serve speaks plain HTTP; put a TLS proxy in front for https")
         if addr.scheme == "http" and not addr.is_local:
             ui.warn(f"listening on {addr.host}: anyone who reaches it can send audio to this model")
         return addr

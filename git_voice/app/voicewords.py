@@ -29,9 +29,11 @@ from ..asr.engine import DecodeOptions, Engine
 from ..compose.formats import subtitles
 from ..compose.wrap import wrap
 from ..config import load_settings
+from ..errors import AudioError
 from ..gitops import notes
 from ..gitops.changes import ChangeRef
 from ..gitops.repo import Repo
+from ..util import readable
 
 VERSION = 1
 # A word whose least likely token the decoder gave less than this is marked unsure.
@@ -58,7 +60,9 @@ class Word:
 
 
 def text_sha(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    # surrogateescape: a note another tool wrote in Latin-1 reaches here with its bytes
+    # kept as surrogates (gitops.repo.run_git); its hash is that of the bytes git holds.
+    return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def bare(word: str) -> str:
@@ -175,7 +179,8 @@ def make(repo: Repo, rev: str, settings: Any, *, segments: Sequence[tuple[float,
         return None
     audio = _load_bytes(data, settings)
     engine, _ = load_engine(settings.model, settings.device)
-    kind, words = compute(engine, audio.samples, text, segments=segments, language=settings.language)
+    # The text's own bytes stay the record's key (text_sha); the model reads them decoded.
+    kind, words = compute(engine, audio.samples, readable(text), segments=segments, language=settings.language)
     mark(words, set(terms) | set(change_terms(repo, rev)))
     return record(repo, rev, text, kind, words, engine.name, audio.duration)
 
@@ -192,6 +197,8 @@ def _load_bytes(data: bytes, settings: Any) -> Any:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         return load_audio(path, max_seconds=settings.max_seconds)
+    except AudioError as exc:  # name the recording, not the temporary file it was read through
+        raise AudioError(str(exc).replace(path, "the note's recording")) from None
     finally:
         os.unlink(path)
 

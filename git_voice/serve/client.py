@@ -75,13 +75,17 @@ class Address:
     def __str__(self) -> str:
         if self.scheme == "unix":
             return f"unix:{self.path}"
-        return f"{self.scheme}://{self.host}:{self.port}{self.path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address, as a URL writes it
+        return f"{self.scheme}://{host}:{self.port}{self.path}"
 
 
-def parse_address(spec: str) -> Address:
-    """``unix:/path``, ``/path.sock``, ``http://host:port[/prefix]``, ``https://...`` or ``host:port``."""
+def parse_address(spec: str, source: str = "voice.server") -> Address:
+    """``unix:/path``, ``/path.sock``, ``http://host:port[/prefix]``, ``https://...`` or ``host:port``;
+    ``source`` (the setting or option it came from) names it in errors."""
     spec = spec.strip()
     if spec.startswith("unix:"):
+        if not spec[5:].strip():
+            raise ConfigError(f"{source} {spec!r}: the socket path is empty")
         return Address("unix", path=str(Path(spec[5:]).expanduser()))
     if spec.startswith(("/", "~")):
         return Address("unix", path=str(Path(spec).expanduser()))
@@ -89,13 +93,13 @@ def parse_address(spec: str) -> Address:
         spec = "http://" + spec
     url = urlsplit(spec)
     if url.scheme not in ("http", "https") or not url.hostname:
-        raise ConfigError(f"voice.server {spec!r}: use unix:/path/to.sock, http://host:port or https://host")
+        raise ConfigError(f"{source} {spec!r}: use unix:/path/to.sock, http://host:port or https://host")
     try:
         port = url.port
         if port is None:  # ":0" stays 0, any free port to listen on: not port 80
             port = 443 if url.scheme == "https" else 80
     except ValueError:
-        raise ConfigError(f"voice.server {spec!r}: bad port") from None
+        raise ConfigError(f"{source} {spec!r}: bad port") from None
     prefix = url.path.rstrip("/")
     # A pasted full endpoint URL names the same server as its base.
     if prefix.endswith(API_PATH):

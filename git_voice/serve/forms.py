@@ -67,6 +67,15 @@ class _Capped:
             raise BadRequest(413, "a form field or part header is too large")
 
 
+def _add(fields: dict[str, str], name: str, value: str) -> None:
+    """Set a form field; an array field (``name[]``, sent once per value, as the ``openai``
+    client sends ``timestamp_granularities[]``) holds all its values, comma-separated."""
+    if name.endswith("[]") and fields.get(name):
+        fields[name] += "," + value
+    else:
+        fields[name] = value
+
+
 def read_form(stream: Any, content_type: str, length: int, folder: str | None = None) -> tuple[dict[str, str], Path | None]:
     """Fields and the ``file`` part of a ``multipart/form-data`` body read from ``stream``.
 
@@ -103,7 +112,7 @@ def read_form(stream: Any, content_type: str, length: int, folder: str | None = 
                 value = _Capped(1 << 20)
                 body.until(delim, value)
                 if name:
-                    fields[name.group(1)] = value.data.decode("utf-8", "replace")
+                    _add(fields, name.group(1), value.data.decode("utf-8", "replace"))
     except BaseException:
         if file_path is not None:
             file_path.unlink(missing_ok=True)
@@ -126,5 +135,5 @@ def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], bytes | 
         if name == "file":
             file_bytes = payload
         elif name:
-            fields[str(name)] = payload.decode("utf-8", "replace")
+            _add(fields, str(name), payload.decode("utf-8", "replace"))
     return fields, file_bytes

@@ -8,8 +8,11 @@ Endpoints (the OpenAI audio API shape, so any client of that API works):
     multipart ``file`` (any audio soundfile reads), ``model`` (must name the
     loaded model, or ``bundled``/``whisper-1`` for the default), optional
     ``language``, ``prompt`` (code terms, comma-separated: they become the
-    Whisper prompt and the code-term bias, as in-process) and
-    ``response_format`` ``json`` (default), ``verbose_json`` or ``text``.
+    Whisper prompt and the code-term bias, as in-process),
+    ``response_format`` ``json`` (default), ``verbose_json``, ``text``, ``srt`` or
+    ``vtt``, and ``timestamp_granularities[]`` ``segment`` and/or ``word`` (with
+    ``verbose_json``; ``word`` adds ``words``, timed as the web page's, where the
+    model's family can align words). Anything else is a 400.
 
 It listens on a Unix socket in a user-only folder (the default) or on
 127.0.0.1; requests are served one at a time, because one model on one CPU
@@ -34,8 +37,9 @@ from ..asr import models
 from ..asr.engine import DecodeOptions, Engine, EngineResult
 from ..audio import vad
 from ..audio.load import load_audio
+from ..compose.formats import render
 from ..errors import GitVoiceError
-from ..types import Segment
+from ..types import Segment, Transcript
 from .client import API_PATH, HEALTH_PATH, Address
 from .forms import BadRequest, parse_form, read_form  # noqa: F401 (parse_form: part of this module's interface)
 
@@ -50,6 +54,26 @@ READ_TIMEOUT = 60.0
 # Of a request's "context" (what was said before the audio) the decoder reads at
 # most 223 tokens; more than this many characters is cut from the front.
 CONTEXT_CHARS = 4000
+# OpenAI's response formats, and the content type each is sent with (json: a JSON object).
+FORMATS = {"json": "application/json", "verbose_json": "application/json", "text": "text/plain; charset=utf-8",
+           "srt": "application/x-subrip; charset=utf-8", "vtt": "text/vtt; charset=utf-8"}
+GRANULARITIES = ("segment", "word")
+
+
+def response_shape(fields: dict[str, str]) -> tuple[str, set[str]]:
+    """The request's ``response_format`` and ``timestamp_granularities[]``; a 400 for values
+    this server does not serve, before any audio is decoded."""
+    fmt = fields.get("response_format", "").strip() or "json"
+    if fmt not in FORMATS:
+        raise BadRequest(400, f"response_format {fmt!r} is not served: use one of {', '.join(FORMATS)}")
+    raw = fields.get("timestamp_granularities[]", fields.get("timestamp_granularities", ""))
+    wanted = {g.strip() for g in raw.split(",") if g.strip()}
+    if wanted - set(GRANULARITIES):
+        raise BadRequest(400, f"timestamp_granularities may be {' and '.join(GRANULARITIES)}, "
+                              f"not {', '.join(sorted(wanted - set(GRANULARITIES)))}")
+    if wanted and fmt != "verbose_json":
+        raise BadRequest(400, "timestamp_granularities needs response_format verbose_json")
+    return fmt, wanted
 
 
 class ServerError(GitVoiceError):
@@ -162,22 +186,37 @@ class Transcriber:
         except GitVoiceError:
             return model == self.engine.name
 
-    def _transcribe(self, samples: Any, options: DecodeOptions) -> EngineResult:
+    def can_time_words(self) -> bool:
+        """Whether the engine's family aligns words (Whisper's alignment heads)."""
+        return type(self.engine).align is not Engine.align
+
+    def _transcribe(self, samples: Any, options: DecodeOptions, words: bool = False) -> tuple[EngineResult, list]:
         """As in-process: the VAD finds the speech (none: no segments), only that is decoded,
-        and segment times count from the upload's start."""
+        and segment times count from the upload's start. With ``words``, the text's words
+        timed as the web page times a note's (``Engine.align``), else none."""
         speech = vad.analyse(samples)
         if not speech.any:
-            return EngineResult(segments=[], language=options.language)
+            return EngineResult(segments=[], language=options.language), []
         start, end = speech.bounds()
         result = self.engine.transcribe(samples[start:end], options)
         offset = start / vad.SAMPLE_RATE
+        timed = []
+        text = " ".join(s.text for s in result.segments).strip()
+        if words and text:
+            spans = [(s.start, s.end, len(s.text.split())) for s in result.segments]
+            timed = [{"word": w.text, "start": round(w.start + offset, 2), "end": round(w.end + offset, 2)}
+                     for w in self.engine.align(samples[start:end], text, spans, result.language) or []]
         result.segments = [Segment(x.start + offset, x.end + offset, x.text) for x in result.segments]
-        return result
+        return result, timed
 
     def __call__(self, fields: dict[str, str], audio: "bytes | Path") -> dict[str, Any]:
         """Transcribe ``audio`` (the uploaded bytes, or the file they were streamed to)."""
         if not self.accepts(fields.get("model", "")):
             raise BadRequest(400, f"this server runs {self.engine.name}, not {fields.get('model')!r}")
+        _, granularities = response_shape(fields)
+        words = "word" in granularities
+        if words and not self.can_time_words():
+            raise BadRequest(400, f"timestamp_granularities word: {self.engine.name} cannot time words")
         if isinstance(audio, Path):
             samples = self._load(audio)
         else:
@@ -192,10 +231,10 @@ class Transcriber:
             options = dataclasses.replace(options, context=fields["context"][-CONTEXT_CHARS:])
         with self.lock:
             if self.model_thread is not None:
-                result = self.model_thread.call(self._transcribe, samples, options)
+                result, timed = self.model_thread.call(self._transcribe, samples, options, words)
             else:
-                result = self._transcribe(samples, options)
-        return {
+                result, timed = self._transcribe(samples, options, words)
+        reply = {
             "text": " ".join(s.text for s in result.segments).strip(),
             "language": result.language,
             "duration": len(samples) / 16000,
@@ -204,6 +243,9 @@ class Transcriber:
             "segments": [{"id": i, "start": s.start, "end": s.end, "text": s.text} for i, s in enumerate(result.segments)],
             "rereads": [r.to_dict() for r in result.rereads],
         }
+        if words:
+            reply["words"] = timed
+        return reply
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -221,10 +263,21 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         self.log(format % args)
 
+    def handle(self) -> None:
+        """As the base class, but a client that goes away mid-request (a reset, a closed pipe
+        while the answer is written) is one log line, not socketserver's traceback."""
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError) as exc:
+            self.close_connection = True
+            self.log(f"{self.address_string()}: the client went away ({exc.strerror or exc})")
+
     def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:  # said, or a keep-alive client sends its next request into a closed socket
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 
@@ -272,13 +325,23 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             if audio is not None:
                 audio.unlink(missing_ok=True)
-        fmt = fields.get("response_format", "json")
-        if fmt == "text":
-            self._send(200, (reply["text"] + "\n").encode(), "text/plain; charset=utf-8")
-        elif fmt == "verbose_json":
+        fmt, _ = response_shape(fields)
+        if fmt == "verbose_json":
             self._json(200, reply)
-        else:
+        elif fmt == "json":
             self._json(200, {"text": reply["text"]})
+        else:
+            self._send(200, _as_text(reply, fmt).encode(), FORMATS[fmt])
+
+
+def _as_text(reply: dict[str, Any], fmt: str) -> str:
+    """A reply as plain ``text`` or as ``srt``/``vtt`` subtitles, one cue per segment
+    (``git voice transcribe --format``'s writer)."""
+    if fmt == "text":
+        return reply["text"] + "\n"
+    segments = [Segment(s["start"], s["end"], s["text"]) for s in reply["segments"]]
+    return render([Transcript(reply["text"], reply["language"], reply["duration"], reply["model"], reply["device"],
+                              segments)], fmt)
 
 
 class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -290,8 +353,15 @@ class _TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
 
+# The longest path a Unix socket may have on Linux (sun_path is 108 bytes, with its NUL).
+MAX_SOCKET_PATH = 107
+
+
 def _claim_socket_path(path: Path) -> None:
     """Make the user-only folder; remove a stale socket, refuse a live one or anything not a socket."""
+    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+        raise ServerError(f"cannot listen on unix:{path}: a socket path may be at most {MAX_SOCKET_PATH} bytes "
+                          f"long, this one is {len(os.fsencode(path))}")
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         mode = path.lstat().st_mode
@@ -311,10 +381,33 @@ def _claim_socket_path(path: Path) -> None:
     raise ServerError(f"a server already listens on unix:{path}")
 
 
+def _tcp_refusal(addr: Address) -> str | None:
+    """Why ``addr`` cannot be listened on over TCP (IPv4), or None."""
+    if addr.scheme != "http":
+        return "use a Unix socket or http://127.0.0.1:PORT"
+    if ":" in addr.host:
+        return "only IPv4 addresses are served; use http://127.0.0.1:PORT"
+    return None
+
+
 def ensure_free(addr: Address) -> None:
-    """Refuse early when a live server already owns a Unix socket address."""
+    """Refuse early, before the slow model load, an address :func:`make_server` could not bind:
+    a Unix socket a live server owns, a path too long; https, IPv6, a port in use or a host
+    that is not this machine's (found by binding a probe socket, closed at once)."""
     if addr.scheme == "unix":
         _claim_socket_path(Path(addr.path))
+        return
+    refusal = _tcp_refusal(addr)
+    if refusal:
+        raise ServerError(f"cannot listen on {addr}: {refusal}")
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((addr.host, addr.port))
+    except OSError as exc:
+        raise ServerError(f"cannot listen on {addr}: {exc.strerror or exc}") from None
+    finally:
+        probe.close()
 
 
 def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], None] | None = None,
@@ -332,8 +425,9 @@ def make_server(addr: Address, transcriber: Transcriber, log: Callable[[str], No
             return _UnixServer(str(path), handler)
         finally:
             os.umask(old)
-    if addr.scheme != "http":
-        raise ServerError(f"cannot listen on {addr}: use a Unix socket or http://127.0.0.1:PORT")
+    refusal = _tcp_refusal(addr)
+    if refusal:
+        raise ServerError(f"cannot listen on {addr}: {refusal}")
     try:
         return _TCPServer((addr.host, addr.port), handler)
     except OSError as exc:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..gitops import notes
 from ..gitops.repo import Repo
+from ..util import readable
 
 # A commit named in a request: hex only, so no request reaches git as an option or a path.
 COMMIT_ID = re.compile(r"^[0-9a-f]{7,64}$")
@@ -46,7 +47,7 @@ def commits(repo: Repo, rev_range: str | None) -> list[Commit]:
     found = []
     for chunk in out.split(_SEP)[1:]:
         head, _, rest = chunk.partition("\n")
-        sha, subject, author, date = (head.split(_FIELD) + ["", "", ""])[:4]
+        sha, subject, author, date = (readable(head).split(_FIELD) + ["", "", ""])[:4]
         found.append(Commit(sha, subject, author, date, " ".join(rest.split()), sha in texts, sha in audios))
     return found
 
@@ -68,9 +69,9 @@ def commit(repo: Repo, sha: str) -> Commit | None:
         return None
     full = proc.stdout.strip()
     head = repo.out("show", "-s", f"--format=%H{_FIELD}%s{_FIELD}%an{_FIELD}%ad{_FIELD}%b", "--date=format:%Y-%m-%d %H:%M", full)
-    _, subject, author, date, body = (head.split(_FIELD) + [""] * 5)[:5]
+    _, subject, author, date, body = (readable(head).split(_FIELD) + [""] * 5)[:5]
     stat = " ".join(repo.out("show", "--format=", "--shortstat", full).split())
-    patch = repo.out("show", "--format=", "--patch", "--no-color", "--no-ext-diff", full).splitlines()
+    patch = readable(repo.out("show", "--format=", "--patch", "--no-color", "--no-ext-diff", full)).splitlines()
     c = Commit(full, subject, author, date, stat, notes.get_text(repo, full) is not None,
                notes.audio_blob(repo, full) is not None, body.strip())
     c.diff = [(_line_class(line), line) for line in patch[:MAX_DIFF_LINES]]

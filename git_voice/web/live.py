@@ -80,7 +80,11 @@ async def stop(request: Request) -> Response:
         stream = site.live.pop(request.path_params["session"])
     except LiveStreamError as exc:
         return _refused(exc)
-    path = await store_upload(request, site)
+    try:
+        path = await store_upload(request, site)
+    except BaseException:  # the page went away mid-upload: the take ends with nothing kept
+        stream.abandon()
+        raise
     if isinstance(path, Response):
         stream.abandon()
         return path

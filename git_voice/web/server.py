@@ -25,8 +25,8 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -84,6 +84,12 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A client that closed its connection before its body was read: nothing to tell it, and
+    nothing for the terminal (uvicorn would print the exception's traceback)."""
+    return PlainTextResponse("the request's body ended early\n", status_code=400)
+
+
 def make_app(site: Site) -> Starlette:
     """The Starlette app for ``site``, behind :class:`Guard`."""
     from . import live, views
@@ -102,7 +108,8 @@ def make_app(site: Site) -> Starlette:
         Route("/api/live/{session}/stop", live.stop, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(Guard, site=site)])
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, site=site)],
+                    exception_handlers={ClientDisconnect: _client_gone})
     app.state.site = site
     return app
 

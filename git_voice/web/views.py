@@ -8,6 +8,7 @@ an upload, timing a note's words) runs in Starlette's thread pool, one at a time
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..app import voicewords
 from ..errors import GitVoiceError
 from ..gitops import notes
 from ..gitops.takes import AUDIO_SUFFIXES, stage, takes_dir
+from ..util import readable
 from . import history
 from .site import HERE, Site, not_found
 
@@ -56,9 +58,20 @@ async def commits_page(request: Request) -> Response:
     return _page(request, "commits.html", commits=found, rev_range=site.rev_range or "HEAD (last 50)")
 
 
+def _readable(data: Any) -> Any:
+    """``data`` (JSON-like) with every string made encodable (:func:`~git_voice.util.readable`)."""
+    if isinstance(data, str):
+        return readable(data)
+    if isinstance(data, dict):
+        return {k: _readable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_readable(v) for v in data]
+    return data
+
+
 def _words(site: Site, sha: str) -> dict | None:
     with site.model_lock:
-        return voicewords.for_note(site.repo, sha, site.settings)
+        return _readable(voicewords.for_note(site.repo, sha, site.settings))
 
 
 async def commit_page(request: Request) -> Response:
@@ -68,6 +81,7 @@ async def commit_page(request: Request) -> Response:
     if c is None:
         return not_found("no such commit")
     text = notes.get_text(site.repo, c.sha)
+    text = readable(text) if text is not None else None
     words, timing, problem = None, None, None
     if text is not None and c.audio:
         try:
@@ -136,7 +150,10 @@ async def export(request: Request) -> Response:
     sha = commit_or_none(site, request.path_params["sha"])
     if sha is None or kind not in ("srt", "vtt"):
         return not_found()
-    data = await run_in_threadpool(_words, site, sha)
+    try:
+        data = await run_in_threadpool(_words, site, sha)
+    except GitVoiceError as exc:  # as words.json: the recording cannot be decoded, ...
+        return error(str(exc))
     if not data:
         return not_found("no recorded note")
     words = voicewords.words_of(data)
@@ -145,13 +162,18 @@ async def export(request: Request) -> Response:
     return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{sha[:12]}.{kind}"'})
 
 
-def _new_take(site: Site, suffix: str) -> Path:
+def _new_take(site: Site, suffix: str) -> tuple[Path, int]:
+    """A new, empty take file in ``.git/voice/takes/`` and its open descriptor: made
+    user-only (0600) whatever the umask, and never one that already exists."""
     folder = takes_dir(site.repo)
     stem = time.strftime("web-%Y%m%d-%H%M%S")
     n = 1
-    while (folder / f"{stem}-{n}{suffix}").exists():
-        n += 1
-    return folder / f"{stem}-{n}{suffix}"
+    while True:
+        path = folder / f"{stem}-{n}{suffix}"
+        try:
+            return path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            n += 1
 
 
 def _take_path(site: Site, name: Any) -> Path | None:
@@ -188,17 +210,20 @@ async def store_upload(request: Request, site: Site) -> Path | Response:
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
         return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
     suffix = Path(request.headers.get("x-filename", "take.wav")).suffix.lower()
-    path = _new_take(site, suffix if suffix in AUDIO_SUFFIXES else ".wav")
+    path, fd = _new_take(site, suffix if suffix in AUDIO_SUFFIXES else ".wav")
     size = 0
-    with open(path, "wb") as fh:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                fh.close()
-                path.unlink()
-                return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
-            fh.write(chunk)
-    path.chmod(0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    fh.close()
+                    path.unlink()
+                    return error(f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB", 413)
+                fh.write(chunk)
+    except BaseException:  # the client went away (ClientDisconnect), a full disk: no half take stays
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -251,6 +276,10 @@ async def save_note(request: Request) -> Response:
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         return error("the note is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # JSON's "\ud800": a lone surrogate, no character at all
+        return error("the note is not valid Unicode text (it holds a lone surrogate)")
     take = None
     if body.get("take") is not None:
         take = _take_path(site, body["take"])

@@ -180,3 +180,32 @@ def test_a_silent_half_open_connection_is_closed(bundled_model, short_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def test_a_client_that_goes_away_mid_request_leaves_no_traceback(bundled_model, short_dir):
+    """A body cut short then the connection closed (the answer meets a closed pipe), and a
+    connection reset mid-body: the terminal shows no traceback, and the server goes on."""
+    import socket
+    import struct
+
+    from git_voice.serve import client
+
+    sock_path = short_dir / "t.sock"
+    proc = _serve(sock_path)
+    head = (b"POST /v1/audio/transcriptions HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n"
+            b"Content-Type: multipart/form-data; boundary=ZZ\r\n\r\n")
+    try:
+        for body, reset in ((b"x", False), (b"--ZZ\r\n" + bytes(30000), True)):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(str(sock_path))
+            s.sendall(head + body)
+            s.shutdown(socket.SHUT_WR)  # the body ends here, 100000 bytes short
+            if reset:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+        assert client.health(client.Address("unix", path=str(sock_path)), timeout=60)["status"] == "ok"
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("git voice: ")]
+    assert "Traceback" not in err and not lines, err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
@@ -102,9 +103,50 @@ def test_http_api_shapes(bundled_model, speech):
         body, ctype = client.multipart({"model": "bundled"}, b"not audio at all", "a.wav")
         status, data = client._request(addr, "POST", client.API_PATH, body, {"Content-Type": ctype}, 1.0)
         assert status == 400 and "message" in json.loads(data)["error"]
+        # A refusal closes the connection, and says so: a keep-alive client (httpx, so the
+        # openai client) would otherwise send its next request into the closed socket.
+        conn = http.client.HTTPConnection(addr.host, addr.port, timeout=60)
+        conn.request("POST", client.API_PATH, body=body, headers={"Content-Type": ctype})
+        answer = conn.getresponse()
+        assert answer.status == 400 and answer.getheader("Connection") == "close"
+        answer.read()
+        conn.close()
         status, _ = client._request(addr, "GET", "/nowhere", None, {}, 1.0)
         assert status == 404
         assert client.health(addr) is not None
+
+
+def test_every_openai_response_format_and_word_times(bundled_model, speech):
+    """What the official ``openai`` client asks for: text, srt and vtt bodies, verbose_json
+    with segments and (``timestamp_granularities``) words; a format or a granularity this
+    server does not serve is an OpenAI-shaped 400, before any audio is decoded."""
+    openai = pytest.importorskip("openai")
+    audio = speech(TEXT).read_bytes()
+    with running(client.parse_address("http://127.0.0.1:0")) as addr:
+        api = openai.OpenAI(base_url=f"http://127.0.0.1:{addr.port}/v1", api_key="none", max_retries=0, timeout=600)
+
+        def create(**kwargs):
+            return api.audio.transcriptions.create(model="whisper-1", file=("a.wav", audio), **kwargs)
+
+        verbose = create(response_format="verbose_json", timestamp_granularities=["word", "segment"])
+        assert wer(TEXT, verbose.text) <= 0.1 and verbose.segments
+        words = verbose.words
+        assert " ".join(w.word for w in words) == " ".join(verbose.text.split()), words
+        assert all(0 <= w.start <= w.end <= verbose.duration for w in words)
+        assert [w.start for w in words] == sorted(w.start for w in words) and words[-1].end > words[0].start + 1
+        assert "words" not in create(response_format="verbose_json", timestamp_granularities=["segment"]).model_extra
+        assert create(response_format="text").strip() == verbose.text
+        srt = create(response_format="srt")
+        assert srt.startswith("1\n00:00:0") and " --> " in srt and srt.split("\n")[2] == verbose.segments[0].text, srt
+        vtt = create(response_format="vtt")
+        assert vtt.startswith("WEBVTT\n\n00:00:0") and verbose.segments[0].text in vtt, vtt
+        for kwargs, says in (({"response_format": "xml"}, "response_format 'xml' is not served"),
+                             ({"timestamp_granularities": ["word"]}, "needs response_format verbose_json"),
+                             ({"response_format": "verbose_json", "timestamp_granularities": ["letter"]},
+                              "not letter")):
+            with pytest.raises(openai.BadRequestError) as err:
+                create(**kwargs)
+            assert says in err.value.message, (kwargs, err.value.message)
 
 
 def test_other_model_requested_falls_back_in_process(bundled_model, speech, short_dir):
@@ -165,9 +207,30 @@ def test_explicit_device_and_off_never_contact_a_server(bundled_model, speech):
     ("http://127.0.0.1", "http://127.0.0.1:80"),
     # port 0 (listen on any free port) is kept, not taken for "no port": it once bound port 80
     ("http://127.0.0.1:0", "http://127.0.0.1:0"),
+    ("http://[::1]:8000", "http://[::1]:8000"),  # an IPv6 address keeps its brackets
 ])
 def test_addresses(spec, expected):
     assert str(client.parse_address(spec)) == expected
+
+
+@pytest.mark.parametrize("listen, says", [
+    ("http://127.0.0.1:99999", "--listen 'http://127.0.0.1:99999': bad port"),
+    ("https://127.0.0.1:0", "speaks plain HTTP"),
+    ("http://[::1]:0", "cannot listen on http://[::1]:0: only IPv4"),
+    ("unix:/tmp/" + "x" * 120 + ".sock", "at most 107 bytes"),
+    ("unix:", "--listen 'unix:': the socket path is empty"),
+    ("http://127.0.0.1:{busy}", "Address already in use"),
+])
+def test_an_address_serve_cannot_listen_on_is_refused_before_the_model_loads(listen, says):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        proc = subprocess.run([sys.executable, "-m", "git_voice", "serve", "--device", "cpu",
+                               "--listen", listen.format(busy=busy.getsockname()[1])],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and says in lines[0], proc.stderr
+    assert "loading" not in proc.stderr
 
 
 def test_client_imports_no_torch():
