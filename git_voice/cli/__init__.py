@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     if not args:  # bare `git voice`: the overview, as `git voice --help` gives it, not an error
         click.echo(cli.get_help(click.Context(cli, info_name="git voice")))
         sys.exit(0)
+    from ..gitops.repo import absolute_git_env
+
+    absolute_git_env()  # `git --git-dir=r/.git voice ...` from r's parent folder
     try:
         rv = cli.main(args=argv, prog_name="git voice", standalone_mode=False)
     except click.exceptions.Abort:

@@ -31,6 +31,21 @@ _REPO_LOCAL_VARS = (
 )
 
 
+# What ``git --git-dir=DIR --work-tree=TREE voice ...`` hands git-voice, as given: relative
+# to where the user is, while git-voice runs git from the top folder.
+_PATH_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+
+
+def absolute_git_env(environ: dict[str, str] | None = None) -> None:
+    """Make the repository-pinning variables that hold a relative path absolute (from the
+    current directory), so every git that git-voice runs finds the same repository."""
+    env = os.environ if environ is None else environ
+    for name in _PATH_VARS:
+        value = env.get(name)
+        if value and not os.path.isabs(value):
+            env[name] = os.path.abspath(value)
+
+
 def clean_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment minus the repository-pinning GIT_* variables."""
     env = dict(os.environ if base is None else base)

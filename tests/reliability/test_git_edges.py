@@ -182,3 +182,20 @@ def test_thousands_of_files_in_the_diff_stay_fast(tmp_path):
     elapsed = time.monotonic() - start
     assert len(found) == 5000 and len(terms) > 0
     assert elapsed < 30.0, elapsed
+
+
+def test_a_relative_git_dir_and_work_tree_from_another_folder(tmp_path, gv, monkeypatch, speech, bundled_model):
+    # What `git --git-dir=r/.git --work-tree=r voice ...` hands git-voice, run from r's parent.
+    path = make_repo(tmp_path / "r", commits=2)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_DIR", "r/.git")
+    monkeypatch.setenv("GIT_WORK_TREE", "r")
+    r = gv("show", "HEAD")
+    assert r.code == 2 and "has no voice note" in r.err, r  # not "unknown revision: HEAD"
+    assert gv("hook", "install").code == 0
+    assert (path / ".git" / "hooks" / "prepare-commit-msg").is_file()
+    (path / "src" / "module_0.py").write_text("def load_config():\n    return {}\n")
+    git(path, "add", "-A")
+    r = gv("commit", "--audio", str(speech("The load config function now returns a dictionary.")), "--no-edit")
+    assert r.code == 0, r  # not "git diff failed: unknown option 'cached'"
+    assert "load_config" in git(path, "log", "-1", "--format=%B")
