@@ -218,7 +218,9 @@ def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
         elif name == "device":
             s.device = check_device(last, key)
         elif name == "template_dir":
-            s.template_dir = Path(last).expanduser()
+            # Relative to the top folder, wherever the command runs (the hook runs there).
+            folder = Path(last).expanduser()
+            s.template_dir = folder if folder.is_absolute() or cwd is None else Path(cwd) / folder
         else:
             setattr(s, name, last.strip() or None)
     if s.model is None:

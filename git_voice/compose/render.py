@@ -40,6 +40,8 @@ def render(name: str, template_dir: Path | None = None, **variables: Any) -> str
     """
     import jinja2
 
+    if template_dir and not Path(template_dir).is_dir():  # a typo must not mean the built-in templates
+        raise ConfigError(f"voice.templateDir {template_dir} is not a folder")
     env = _environment(str(template_dir) if template_dir else None)
     try:
         out = env.get_template(f"{name}.j2").render(**variables)
