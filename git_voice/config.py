@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .gitops.repo import config_get_all
+from .util import home_expanded
 
 # The valid values of each setting that has a fixed set (options and git config alike).
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -90,9 +91,9 @@ def cache_dir() -> Path:
     """``$GIT_VOICE_CACHE``, else ``$XDG_CACHE_HOME/git-voice``, else ``~/.cache/git-voice``."""
     explicit = env("GIT_VOICE_CACHE")
     if explicit:
-        return Path(explicit).expanduser()
+        return home_expanded(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    base = home_expanded(xdg) if xdg else Path.home() / ".cache"
     return base / "git-voice"
 # The keys as the README spells them: git prints them lower-cased, errors name them as documented.
 _DOCUMENTED = ("voice.maxSeconds", "voice.maxRecordSeconds", "voice.biasStrength", "voice.beamSize",
@@ -219,7 +220,7 @@ def load_settings(cwd: str | os.PathLike[str] | None = None) -> Settings:
             s.device = check_device(last, key)
         elif name == "template_dir":
             # Relative to the top folder, wherever the command runs (the hook runs there).
-            folder = Path(last).expanduser()
+            folder = home_expanded(last)
             s.template_dir = folder if folder.is_absolute() or cwd is None else Path(cwd) / folder
         else:
             setattr(s, name, last.strip() or None)

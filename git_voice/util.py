@@ -19,6 +19,15 @@ def first_line(exc: BaseException) -> str:
     return lines[0].strip() if lines else type(exc).__name__
 
 
+def home_expanded(path: str | os.PathLike[str]) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` made a home folder; as a shell does, a
+    ``~user`` with no home stays as written (``Path.expanduser`` raises RuntimeError)."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        return Path(path)
+
+
 def readable(text: str) -> str:
     """``text`` as git gave it (bytes that are not UTF-8 kept as surrogates, see
     ``gitops.repo.run_git``) with each such byte shown as U+FFFD: a page, a JSON answer

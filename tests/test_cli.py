@@ -136,3 +136,9 @@ print("HEAVY:" + ",".join(heavy))
 def test_help_imports_no_torch(args):
     proc = subprocess.run([sys.executable, "-c", NO_TORCH.format(args=args)], capture_output=True, text=True, cwd=ROOT)
     assert "HEAVY:\n" in proc.stdout, proc.stdout[-300:]
+
+
+def test_a_home_folder_of_no_user_is_a_path_as_written_not_an_internal_error(gv, tmp_path):
+    # Path.expanduser raises RuntimeError for "~user" with no home; a shell keeps it as written.
+    r = gv("serve", "--listen", f"unix:{tmp_path}/s.sock", "--model", "~no-such-user-here/model")
+    assert r.code == 2 and "model folder not found: ~no-such-user-here/model" in r.err, r

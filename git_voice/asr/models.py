@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ModelError
-from ..util import first_line
+from ..util import first_line, home_expanded
 from . import bundled
 
 BUNDLED_ALIASES = {"bundled", "default", "tiny.en", "whisper-tiny.en"}
@@ -50,7 +50,7 @@ def resolve(spec: str | None) -> ModelRef:
     if spec is None or spec.strip().lower() in BUNDLED_ALIASES or not spec.strip():
         return ModelRef("bundled", "", bundled.BUNDLED_NAME)
     spec = spec.strip()
-    path = Path(spec).expanduser()
+    path = home_expanded(spec)
     if path.exists() or spec.startswith((".", "/", "~")) or os.sep in spec and not _HUB_ID.match(spec):
         if not path.is_dir():
             raise ModelError(f"model folder not found: {spec}")

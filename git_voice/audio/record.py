@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING
 
 from .. import ui
 from ..errors import RecordingError
+from ..util import home_expanded
 from .devices import InputDevice, load_sounddevice, pick_device, portaudio_message
 from .slicer import Listener, PauseSlicer
 from .takefile import SAMPLE_RATE, TakeWriter, recover_abandoned
@@ -62,7 +63,7 @@ def _fmt_seconds(seconds: float) -> str:
 def _target(repo: Repo | None, pending: bool, output: str | Path | None) -> Path:
     """Where the finished take goes: ``-o FILE`` or ``.git/voice/{takes,pending}/``."""
     if output is not None:
-        path = Path(output).expanduser()
+        path = home_expanded(output)
         if path.is_dir():
             raise RecordingError(f"{path} is a directory; give a file name such as {path / 'take.flac'}")
         if path.suffix.lower() != ".flac":

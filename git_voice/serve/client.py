@@ -33,6 +33,7 @@ from ..config import cache_dir
 from ..errors import ConfigError
 from ..asr.engine import DecodeOptions, Engine, EngineResult
 from ..types import Reread, Segment
+from ..util import home_expanded
 
 SOCKET_ENV = "GIT_VOICE_SOCKET"
 API_PATH = "/v1/audio/transcriptions"
@@ -53,7 +54,7 @@ def default_socket_path() -> Path:
     """``$GIT_VOICE_SOCKET``, else ``$XDG_RUNTIME_DIR/git-voice/serve.sock``, else the cache dir."""
     explicit = config.env(SOCKET_ENV)
     if explicit:
-        return Path(explicit).expanduser()
+        return home_expanded(explicit)
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     base = Path(runtime) / "git-voice" if runtime else cache_dir()
     return base / "serve.sock"
@@ -86,9 +87,9 @@ def parse_address(spec: str, source: str = "voice.server") -> Address:
     if spec.startswith("unix:"):
         if not spec[5:].strip():
             raise ConfigError(f"{source} {spec!r}: the socket path is empty")
-        return Address("unix", path=str(Path(spec[5:]).expanduser()))
+        return Address("unix", path=str(home_expanded(spec[5:])))
     if spec.startswith(("/", "~")):
-        return Address("unix", path=str(Path(spec).expanduser()))
+        return Address("unix", path=str(home_expanded(spec)))
     if "://" not in spec:
         spec = "http://" + spec
     url = urlsplit(spec)
