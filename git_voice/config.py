@@ -42,6 +42,8 @@ ENVIRONMENT: dict[str, str] = {
                           "compute type is chosen as on a CPU without bfloat16 units",
     "GIT_VOICE_DEBUG": "1 shows tracebacks of internal errors and what the hooks did",
     "GIT_VOICE_GIT_PID": "set by the installed hooks, not by users: the git process a hook runs for",
+    "GIT_VOICE_CHAINING": "set by the installed hooks, not by users (read by the hook scripts): the hooks "
+                          "running a hook they chain; one of ours called back from it does nothing",
 }
 
 

@@ -99,9 +99,25 @@ def fill_message_file(msg_file: Path, source: str) -> str:
     return "filled"
 
 
+def _commit_made_from(repo: Repo, claim) -> str | None:
+    """The commit this claim's message was filled for: HEAD, or, when a hook that ran before
+    ours made a commit of its own, the nearest commit with the claim's tree and parent."""
+    tree, parent = claim.info.get("tree"), claim.info.get("parent")
+    if not tree:
+        return None
+    proc = repo.git("log", "-n", "20", "--format=%H %T %P", "HEAD", check=False)
+    for line in proc.stdout.splitlines() if proc.returncode == 0 else []:
+        commit, commit_tree, *parents = line.split()
+        if commit_tree == tree and (parent is None or parents[:1] == ([parent] if parent else [])):
+            return commit
+    return None
+
+
 def attach_left_note() -> str:
     """Store the transcript and recording this ``git commit``'s prepare-commit-msg claimed as
-    HEAD's voice notes; returns what happened. Claims of other commits are not touched."""
+    the new commit's voice notes; returns what happened. Claims of other commits are not
+    touched. When the commit cannot be found (a hook moved HEAD far away), one warning and
+    the take is pending again."""
     from .notes import attach
 
     repo = Repo.discover()
@@ -110,14 +126,18 @@ def attach_left_note() -> str:
         if not claim.info.get("text"):
             release(repo, claim)  # the hook never filled the message from it
             continue
+        commit = _commit_made_from(repo, claim)
+        if commit is None:
+            release(repo, claim)
+            ui.warn("hook: the commit the spoken note was made for is not HEAD (a hook moved it?); "
+                    "the take is pending again: git voice note add COMMIT --audio TAKE attaches it")
+            outcome = "left alone (this commit is not the one the note was made for)"
+            continue
         try:
-            if repo.out("rev-parse", "HEAD^{tree}") == claim.info.get("tree"):
-                audio = Path(claim.info["audio"]) if claim.info.get("audio") else None
-                attach(repo, "HEAD", claim.info["text"], audio if audio is not None and audio.is_file() else None,
-                       load_settings(repo.cwd))
-                outcome = "attached"
-            else:
-                outcome = "left alone (this commit is not the one the note was made for)"
+            audio = Path(claim.info["audio"]) if claim.info.get("audio") else None
+            attach(repo, commit, claim.info["text"], audio if audio is not None and audio.is_file() else None,
+                   load_settings(repo.cwd))
+            outcome = "attached"
         finally:
             consume(repo, claim)  # the message was made from it: used, whatever happens here
     return outcome
@@ -162,7 +182,8 @@ def _end_hook_process() -> None:
     and nothing else is pending, so there is nothing left to tear down. Only in a process
     of its own (the installed hook or the pre-commit framework), never inside a caller's.
     """
-    if config.env("GIT_VOICE_GIT_PID") or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE") is not None:
+    # Our hook scripts always export GIT_VOICE_GIT_PID (empty when pre-commit runs them).
+    if os.environ.get("GIT_VOICE_GIT_PID") is not None or os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE") is not None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)

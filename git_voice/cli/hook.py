@@ -13,7 +13,7 @@ from .. import ui
 
 @click.group()
 def hook() -> None:
-    """Install, remove or run the prepare-commit-msg and post-commit hooks."""
+    """Install, remove or run the git-voice hooks (prepare-commit-msg, post-commit, post-rewrite)."""
 
 
 @hook.command()
@@ -21,9 +21,10 @@ def install() -> None:
     """Install the hooks where git looks for hooks (core.hooksPath, worktrees honoured).
 
     prepare-commit-msg fills the message from a spoken take; post-commit stores the
-    transcript and recording as the commit's voice notes. A hook already there is
-    moved to NAME.legacy and still runs first. Also sets notes.rewriteRef so amend
-    and rebase keep voice notes.
+    transcript and recording as the commit's voice notes; post-rewrite keeps one whole
+    recording on a squashed commit. A hook already there is moved to NAME.legacy and
+    still runs; where pre-commit's script is the hook, it stays and runs git-voice's
+    as NAME.legacy. Also sets notes.rewriteRef so amend and rebase keep voice notes.
     """
     from ..gitops import hooks, notes
     from ..gitops.repo import Repo
@@ -31,14 +32,23 @@ def install() -> None:
     repo = Repo.discover()
     result = hooks.install(repo)
     notes.ensure_rewrite_refs(repo)
-    if result.moved_legacy:
-        ui.info(f"kept the existing hook as {result.path.name}{hooks.LEGACY_SUFFIX}; it still runs first")
+    report_install(result)
     ui.info(f"{'refreshed' if result.refreshed else 'installed'} {result.path}")
+
+
+def report_install(result) -> None:
+    """One line per hook that was not simply written: moved aside, or run by pre-commit."""
+    from ..gitops import hooks
+
+    for name in result.moved:
+        ui.info(f"kept the existing {name} hook as {name}{hooks.LEGACY_SUFFIX}; it still runs")
+    for name in result.under_pre_commit:
+        ui.info(f"pre-commit's {name} hook stays; it runs git-voice's as {name}{hooks.LEGACY_SUFFIX}")
 
 
 @hook.command()
 def uninstall() -> None:
-    """Remove the hooks (hooks that were moved aside come back)."""
+    """Remove the hooks, wherever they are (hooks that were moved aside come back)."""
     from ..gitops import hooks
     from ..gitops.repo import Repo
 

@@ -8,10 +8,10 @@ from .. import ui
 
 
 @click.command()
-@click.option("--hook/--no-hook", default=False, help="Also install the prepare-commit-msg hook.")
+@click.option("--hook/--no-hook", default=False, help="Also install the hooks (prepare-commit-msg, post-commit, post-rewrite), as `git voice hook install`.")
 def init(hook) -> None:
     """Keep voice notes through amend and rebase (notes.rewriteRef), show them in git log
-    (notes.displayRef), and optionally install the hook."""
+    (notes.displayRef), and optionally install the hooks."""
     from ..gitops import hooks, notes
     from ..gitops.repo import Repo
 
@@ -21,6 +21,9 @@ def init(hook) -> None:
     if notes.ensure_display_ref(repo):
         ui.info(f"notes.displayRef += {notes.TEXT_REF} (git log shows the transcripts)")
     if hook:
+        from .hook import report_install
+
         result = hooks.install(repo)
-        ui.info(f"installed {result.path}")
+        report_install(result)
+        ui.info(f"{'refreshed' if result.refreshed else 'installed'} {result.path}")
     ui.info("share notes with: git push origin 'refs/notes/voice*'")

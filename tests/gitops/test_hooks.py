@@ -81,3 +81,22 @@ def test_refused_install_changes_nothing(repo):
     assert sorted(p.name for p in hook_dir.iterdir() if not p.name.endswith(".sample")) == \
         ["post-commit", "post-commit.legacy", "prepare-commit-msg"]
     assert all(not hooks.is_ours(hook_dir / n) for n in ("post-commit", "prepare-commit-msg"))
+
+
+def test_install_and_init_name_the_hook_they_moved_aside(repo, gv):
+    hook_dir = repo / ".git" / "hooks"
+    (hook_dir / "post-commit").write_text("#!/bin/sh\ntrue\n")
+    (hook_dir / "post-commit").chmod(0o755)
+    r = gv("init", "--hook")
+    assert r.code == 0 and "kept the existing post-commit hook as post-commit.legacy" in r.err, r
+    assert "prepare-commit-msg.legacy" not in r.err
+    assert gv("hook", "uninstall").code == 0 and not (hook_dir / "post-commit.legacy").exists()
+    (hook_dir / "prepare-commit-msg").write_text("#!/bin/sh\ntrue\n")
+    r = gv("hook", "install")
+    assert r.code == 0 and r.err.count("kept the existing") == 2, r
+    assert "kept the existing prepare-commit-msg hook as prepare-commit-msg.legacy" in r.err
+
+
+def test_init_help_says_which_hooks_it_installs(gv):
+    r = gv("init", "--help")
+    assert "prepare-commit-msg, post-commit, post-rewrite" in " ".join(r.out.split()), r
