@@ -13,6 +13,7 @@ enclose a change can be found from the diff's function context.
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 # Prose that is still written like code: snake_case (``no_speech_threshold``), a
 # path (``src/app.py``, ``/proc/meminfo``), a MIME type, a dotted file name or
@@ -167,3 +168,46 @@ def enclosing(lines: list[str], at: int) -> list[int]:
                 break
         limit = min(limit, width) if name or width == 0 else limit
     return out
+
+
+def enclosing_each(lines: list[str], ats: Iterable[int]) -> Iterator[list[int]]:
+    """:func:`enclosing` of each of ``ats`` in turn, the same lists, in one walk down ``lines``.
+
+    :func:`enclosing` walks up from its line, so asking it for every block of a hunk of
+    thousands (a lock file under ``--function-context``) reads the hunk once per block.
+    Here each line is read once: the lines that can still enclose a later one are kept
+    on a stack, their indents strictly growing (a definition, or a line in column 0,
+    hides every earlier one indented as far or further), and each line's answer is read
+    off the top of that stack. ``ats`` ascending; one that is not is asked of
+    :func:`enclosing` itself.
+    """
+    stack: list[tuple[int, int, bool]] = []  # (index, indent, defines something)
+    done = 0
+    for at in ats:
+        if at < done:
+            yield enclosing(lines, at)
+            continue
+        for i in range(done, at):
+            line = lines[i]
+            if not line.strip() or _PUNCTUATION.match(line):
+                continue
+            width = indent(line)
+            defines = defined_name(line) is not None
+            if not defines and width:
+                continue  # neither encloses nor ends the walk: enclosing() passes it by
+            while stack and stack[-1][1] >= width:
+                stack.pop()
+            stack.append((i, width, defines))
+        done = at
+        out: list[int] = []
+        limit = indent(lines[at]) if lines[at].strip() else 10_000
+        for i, width, defines in reversed(stack):
+            if width >= limit:
+                continue
+            if not defines:
+                break  # column 0 and no definition: nothing above encloses
+            out.append(i)
+            if width == 0 or len(out) == MAX_ENCLOSING:
+                break
+            limit = width
+        yield out

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..codetext import code_in_prose, defined_name, enclosing, split_prose
+from ..codetext import code_in_prose, defined_name, enclosing_each, split_prose
 from .spoken import is_codey, pieces  # noqa: F401  (is_codey: part of this module's interface)
 
 MAX_CANDIDATES = 60
@@ -215,8 +215,9 @@ def _scan_nearby(hunk: list[str], changed: list[int], path: str, tally: _Tally) 
     (kind ``nearby``): the call just above an edited branch, the helper the edited value
     is passed to next."""
     marks = set(changed)
+    near = {c + d for c in changed for d in range(-NEARBY_LINES, NEARBY_LINES + 1)}
     for i, line in enumerate(hunk):
-        if i in marks or not any(abs(i - c) <= NEARBY_LINES for c in changed):
+        if i in marks or i not in near:
             continue
         code, prose = split_prose(line, path)
         _scan_code(code, WEIGHT_NEARBY, tally, NEARBY)
@@ -228,10 +229,10 @@ def _scan_enclosing(hunk: list[str], changed: list[int], tally: _Tally) -> None:
     method, class or impl), found in the hunk's own lines: with ``--function-context``
     they reach the function's first line, which ``-U1`` and the hunk header may hide."""
     seen: set[int] = set()
-    for at in changed:
-        if at - 1 in changed:
-            continue  # the block's first line stands for the block
-        for i in enclosing(hunk, at):
+    marks = set(changed)
+    firsts = [at for at in changed if at - 1 not in marks]  # the block's first line stands for the block
+    for found in enclosing_each(hunk, firsts):
+        for i in found:
             if i in seen:
                 continue
             seen.add(i)

@@ -8,6 +8,7 @@ change's object, not a parser.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -56,9 +57,53 @@ class ChangeFacts:
         return None
 
 
-def _add(items: list[str], value: str | None) -> None:
-    if value and value not in items:
-        items.append(value)
+def _add(items: dict[str, None], value: str | None) -> None:
+    """Add ``value`` to an ordered set (a dict's keys: first-seen order, no repeats)."""
+    if value:
+        items.setdefault(value)
+
+
+# Where a removed flag may still be (``--name`` followed by more flag characters), and a
+# key that an added line still sets (a whole ``[\w-]`` run, an optional quote, then ``:``).
+_FLAG_AT = r"(?=(--[a-z][a-z0-9-]{0,%d}))"
+_KEY_SET_RE = re.compile(r"(?<![\w-])([\w-]+)['\"]?\s*:")
+
+
+def _substring_test(text: str, flags: list[str]):
+    """``flag in text`` for each of ``flags`` (all matching ``_FLAG_RE``) without a search
+    of ``text`` per flag: a flag is in it exactly where it starts one of the runs of flag
+    characters that begin at a ``--`` followed by a letter, so those runs (cut to the
+    longest flag) are sorted once and each flag is looked up by bisection. A few flags,
+    or one longer than any real flag, are searched for as they are."""
+    distinct = set(flags)
+    indexed = {f for f in distinct if len(f) <= _LONGEST_FLAG}
+    if len(distinct) <= _FEW_FLAGS or not indexed:
+        return _memo(lambda flag: flag in text)
+    longest = max(map(len, indexed))
+    runs = sorted({m.group(1) for m in re.finditer(_FLAG_AT % (longest - 3), text)})
+
+    def contains(flag: str) -> bool:
+        if flag not in indexed:
+            return flag in text
+        at = bisect.bisect_left(runs, flag)
+        return at < len(runs) and runs[at].startswith(flag)
+
+    return contains
+
+
+_FEW_FLAGS = 16
+_LONGEST_FLAG = 128
+
+
+def _memo(test):
+    seen: dict[str, bool] = {}
+
+    def once(flag: str) -> bool:
+        if flag not in seen:
+            seen[flag] = test(flag)
+        return seen[flag]
+
+    return once
 
 
 def _squash(lines: list[str]) -> str:
@@ -66,8 +111,20 @@ def _squash(lines: list[str]) -> str:
 
 
 def read(diff: str) -> ChangeFacts:
-    """``git diff`` text → :class:`ChangeFacts`."""
+    """``git diff`` text → :class:`ChangeFacts`.
+
+    Linear in the diff's size: the lists are built as ordered sets, and what the removed
+    lines name is looked up in the added lines through one index each, not a search of
+    the added text per removed line.
+    """
     facts = ChangeFacts()
+    paths: dict[str, None] = {}
+    functions: dict[str, None] = {}
+    added_defs: dict[str, None] = {}
+    removed_defs: dict[str, None] = {}
+    removed_flags: dict[str, None] = {}
+    removed_options: dict[str, None] = {}
+    changed_strings: dict[str, None] = {}
     minus: list[str] = []
     plus: list[str] = []
     hunks: list[tuple[list[str], list[str]]] = []
@@ -85,7 +142,7 @@ def read(diff: str) -> ChangeFacts:
                 continue
             m = _FILE_RE.match(line)
             if m:
-                _add(facts.paths, m.group(1) if m.group(1) != "/dev/null" else old_path)
+                _add(paths, m.group(1) if m.group(1) != "/dev/null" else old_path)
                 in_header = False
                 continue
         m = _HUNK_RE.match(line)
@@ -93,7 +150,7 @@ def read(diff: str) -> ChangeFacts:
             in_header = False
             hunks.append(([], []))
             headers.append(m.group(1))
-            _add(facts.functions, defined_name(m.group(1)) if m.group(1) else None)
+            _add(functions, defined_name(m.group(1)) if m.group(1) else None)
             continue
         if not hunks or line[:1] not in ("+", "-"):
             continue
@@ -101,25 +158,31 @@ def read(diff: str) -> ChangeFacts:
         (hunks[-1][0] if line[0] == "-" else hunks[-1][1]).append(body)
         (minus if line[0] == "-" else plus).append(body)
         name = defined_name(body)
-        _add(facts.functions, name)
-    added = {defined_name(b) for b in plus} - {None}
-    removed = {defined_name(b) for b in minus} - {None}
-    for b in plus:
-        n = defined_name(b)
+        _add(functions, name)
+    plus_names = [defined_name(b) for b in plus]
+    minus_names = [defined_name(b) for b in minus]
+    added = set(plus_names) - {None}
+    removed = set(minus_names) - {None}
+    for n in plus_names:
         if n and n not in removed:
-            _add(facts.added_defs, n)
-    for b in minus:
-        n = defined_name(b)
+            _add(added_defs, n)
+    for n in minus_names:
         if n and n not in added:
-            _add(facts.removed_defs, n)
+            _add(removed_defs, n)
     plus_text = "\n".join(plus)
-    for b in minus:
-        for flag in _FLAG_RE.findall(b):
-            if flag not in plus_text:
-                _add(facts.removed_flags, flag)
+    minus_flags = [_FLAG_RE.findall(b) for b in minus]
+    flag_in_plus = _substring_test(plus_text, [f for flags in minus_flags for f in flags])
+    keys_in_plus: set[str] | None = None
+    for b, flags in zip(minus, minus_flags):
+        for flag in flags:
+            if not flag_in_plus(flag):
+                _add(removed_flags, flag)
         k = _KEY_RE.match(b)
-        if k and not re.search(r"(?<![\w-])['\"]?" + re.escape(k.group(1)) + r"['\"]?\s*:", plus_text):
-            _add(facts.removed_options, k.group(1))
+        if k:
+            if keys_in_plus is None:
+                keys_in_plus = {m.group(1) for m in _KEY_SET_RE.finditer(plus_text)}
+            if k.group(1) not in keys_in_plus:
+                _add(removed_options, k.group(1))
     names = re.findall(r"[A-Za-z_]\w+", "\n".join(minus + plus + headers))
     # Two-letter names only when cased like code ("Do", "ID"): "if", "in", "or" are keywords.
     facts.identifiers = frozenset(n for n in names if len(n) > 2 or not n.islower())
@@ -129,7 +192,10 @@ def read(diff: str) -> ChangeFacts:
     for b_line in plus:
         for a, b in _STRING_RE.findall(b_line):
             if (a or b) not in old_strings:
-                _add(facts.changed_strings, a or b)
+                _add(changed_strings, a or b)
+    facts.paths, facts.added_defs, facts.removed_defs = list(paths), list(added_defs), list(removed_defs)
+    facts.removed_flags, facts.removed_options = list(removed_flags), list(removed_options)
+    facts.changed_strings = list(changed_strings)
     # A function both added and removed on changed lines was edited, not defined anew.
-    facts.functions = [f for f in facts.functions if f not in facts.removed_defs or f in added]
+    facts.functions = [f for f in functions if f not in removed_defs or f in added]
     return facts

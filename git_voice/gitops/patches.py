@@ -14,6 +14,7 @@ diffs included, is kept byte for byte.
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 import os
 import re
@@ -96,15 +97,63 @@ class _Mail:
             self.fields[i] = field
 
     def ensure_utf8(self) -> None:
-        """Declare a UTF-8 8bit body (git does the same for a non-ASCII commit message)."""
+        """Declare UTF-8 8bit text where the note goes (git does the same for a non-ASCII
+        commit message): the message itself or, for a ``--attach``/``--inline`` patch, the
+        text part that holds the commit message; the multipart header stays as git wrote it."""
         ctype = self.get("Content-Type")
-        if ctype:
-            charset = email.message_from_string(f"Content-Type: {ctype}\n\n").get_content_charset()
-            if charset and charset not in ("utf-8", "us-ascii"):
-                raise GitError(f"cannot add a UTF-8 note to a patch encoded as {charset} (i18n.commitEncoding)")
+        if ctype and _content_type(ctype).get_content_maintype() == "multipart":
+            self._text_part_utf8(_content_type(ctype).get_boundary())
+            return
+        _check_utf8(ctype, self.get("Content-Transfer-Encoding"))
         self.set("MIME-Version", "1.0")
         self.set("Content-Type", "text/plain; charset=UTF-8")
         self.set("Content-Transfer-Encoding", "8bit")
+
+    def _text_part_utf8(self, boundary: str | None) -> None:
+        """Declare UTF-8 8bit text in the first part of a multipart body (git's text part:
+        the commit message, ``---``, the diffstat; the patch itself is the next part)."""
+        lines = self.body.split(b"\n")
+        delimiter = b"--" + (boundary or "").encode("ascii", "replace")
+        starts = [i for i, ln in enumerate(lines) if boundary and ln.rstrip(b" \t\r") == delimiter]
+        if not starts:
+            raise GitError("git format-patch wrote a multipart patch without its first part")
+        head_at = starts[0] + 1
+        end = lines.index(b"", head_at) if b"" in lines[head_at:] else len(lines)
+        part = _Mail(b"", [], b"")
+        for line in lines[head_at:end]:
+            if line[:1] in (b" ", b"\t") and part.fields:
+                part.fields[-1] += line + b"\n"
+            else:
+                part.fields.append(line + b"\n")
+        ctype = part.get("Content-Type")
+        _check_utf8(ctype, part.get("Content-Transfer-Encoding"))
+        if _content_type(ctype or "text/plain").get_content_charset() != "utf-8":
+            m = _content_type(ctype or "text/plain")
+            m.set_param("charset", "UTF-8")
+            part.set("Content-Type", m["Content-Type"])
+        if (part.get("Content-Transfer-Encoding") or "").strip().lower() != "8bit":
+            part.set("Content-Transfer-Encoding", "8bit")
+        head = b"".join(part.fields).rstrip(b"\n").split(b"\n")
+        self.body = b"\n".join(lines[:head_at] + head + lines[end:])
+
+
+def _content_type(value: str) -> email.message.Message:
+    m = email.message.Message()
+    m["Content-Type"] = value
+    return m
+
+
+def _check_utf8(ctype: str | None, cte: str | None) -> None:
+    """Refuse to add UTF-8 text to a part that says it is something else."""
+    if ctype:
+        m = _content_type(ctype)
+        if m.get_content_type() != "text/plain":
+            raise GitError(f"cannot add a note to a patch part of type {m.get_content_type()}")
+        charset = m.get_content_charset()
+        if charset and charset not in ("utf-8", "us-ascii"):
+            raise GitError(f"cannot add a UTF-8 note to a patch encoded as {charset} (i18n.commitEncoding)")
+    if cte and cte.strip().lower() not in ("7bit", "8bit"):
+        raise GitError(f"cannot add a note to a patch in {cte.strip()} transfer encoding")
 
 
 def encode_subject(text: str) -> Header:

@@ -79,13 +79,60 @@ def pending_takes(repo: Repo) -> list[Path]:
 
 def stage(repo: Repo, source: str | os.PathLike[str]) -> Path:
     """Copy an audio file into the pending takes (the caller checked that it decodes: see
-    ``app.takes.stage_take``); its path there."""
+    ``app.takes.stage_take``); its path there (never over another take)."""
     src = Path(source)
     suffix = src.suffix.lower()
     if suffix not in AUDIO_SUFFIXES:  # pending takes are found by their suffix
         suffix = ".flac" if _is_flac(src) else ".wav"
     dest = new_take_path(repo, pending=True, suffix=suffix)
-    return atomic_write(dest, src.read_bytes(), mode=0o600)
+    # Written under a hidden name, then moved to a free name: a take staged in the same
+    # second by another process keeps its own file.
+    hidden = atomic_write(dest.with_name(f".{uuid.uuid4().hex}{suffix}.tmp"), src.read_bytes(), mode=0o600)
+    try:
+        return move_to_free_name(hidden, dest.parent, dest.name)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            hidden.unlink()
+
+
+def move_to_free_name(src: Path, folder: Path, name: str | None = None) -> Path:
+    """Move ``src`` into ``folder`` as ``name`` (its own name by default) or, where a file
+    has that name, ``STEM-2.SUFFIX``, ``STEM-3.SUFFIX``...: never over another file.
+
+    The new name is made by a hard link, which fails where the name exists (where links
+    are not supported, the name is reserved with ``O_EXCL`` and the file renamed onto
+    it), then ``src`` goes. Raises :class:`FileNotFoundError` when ``src`` was gone (or
+    went meanwhile, moved by another process: then nothing is left under the new name).
+    """
+    name = name or src.name
+    stem, suffix = (name[: -len(Path(name).suffix)], Path(name).suffix) if Path(name).suffix else (name, "")
+    n = 1
+    while True:
+        dest = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+        n += 1
+        try:
+            os.link(src, dest, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            raise
+        except OSError:  # no hard links here (a file system without them)
+            try:
+                os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                continue
+            try:
+                os.replace(src, dest)
+            except FileNotFoundError:
+                dest.unlink(missing_ok=True)
+                raise
+            return dest
+        try:
+            os.unlink(src)
+        except FileNotFoundError:  # another process moved it first: the take is theirs
+            dest.unlink(missing_ok=True)
+            raise
+        return dest
 
 
 def _is_flac(path: Path) -> bool:
@@ -95,29 +142,31 @@ def _is_flac(path: Path) -> bool:
 
 def unstage(repo: Repo, name: str | None = None) -> list[Path]:
     """Take pending takes (all, or the one called ``name``) off the next commit; they are kept in
-    ``takes/``. Returns where they went; raises :class:`AudioError` for an unknown name."""
+    ``takes/``, under a free name where another take has theirs (``NAME-2``). Returns where they
+    went; raises :class:`AudioError` for an unknown name."""
     pending = pending_takes(repo)
     chosen = [p for p in pending if name is None or p.name == name]
     if name is not None and not chosen:
         raise AudioError(f"no pending take called {name} (pending: {', '.join(p.name for p in pending) or 'none'})")
     moved = []
     for take in chosen:
-        dest = takes_dir(repo) / take.name
-        os.replace(take, dest)
-        moved.append(dest)
+        try:
+            moved.append(move_to_free_name(take, takes_dir(repo)))
+        except FileNotFoundError:
+            continue  # a commit claimed it meanwhile
     return moved
 
 
 def mark_used(repo: Repo, takes: list[Path]) -> list[Path]:
-    """Move consumed pending takes to ``used/`` (kept, in case the user wants them back); where they went."""
+    """Move consumed pending takes to ``used/`` (kept, in case the user wants them back; under a
+    free name where an earlier take has theirs); where they went."""
     used = _dir(repo, "used")
     moved = []
     for take in takes:
         try:
-            os.replace(take, used / take.name)
+            moved.append(move_to_free_name(take, used))
         except FileNotFoundError:
             continue  # gone already (another commit settled it)
-        moved.append(used / take.name)
     return moved
 
 
@@ -270,11 +319,12 @@ def claims_of(repo: Repo, owner: Owner | None) -> list[Claim]:
 
 
 def release(repo: Repo, claim: Claim) -> None:
-    """The commit was not made: its takes go back to pending, as they were."""
+    """The commit was not made: its takes go back to pending, as they were (a take staged
+    meanwhile under the same name keeps it; this one gets a free name)."""
     pending = pending_dir(repo)
     for take in claim.takes:
         with contextlib.suppress(FileNotFoundError):  # another commit settled it meanwhile
-            os.replace(take, pending / take.name)
+            move_to_free_name(take, pending)
     shutil.rmtree(claim.dir, ignore_errors=True)
 
 

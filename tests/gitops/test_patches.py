@@ -128,3 +128,59 @@ def test_paths_after_double_dash_and_no_cover_letter_are_kept(four):
     assert "Why this commit exists." in series.files[-1].read_text()
     one = patches.format_series(r, ["-1", "-o", "q", "--", "."], subject="S", blurb="B", patch_note="Spoken.\n")
     assert one.cover_letter is None and "Voice note:\n    Spoken." in one.files[0].read_text()
+
+
+@pytest.mark.parametrize("mode", ["--attach", "--inline"])
+@pytest.mark.parametrize("count", [1, 3])
+def test_non_ascii_note_keeps_an_attached_or_inline_patch_multipart(four, tmp_path, mode, count):
+    """Defect 1 of the misc report: with ``--attach``/``--inline`` git writes a
+    multipart/mixed patch; a non-ASCII note replaced that header with text/plain, so
+    ``git am`` took "This is a multi-part message in MIME format." and the part headers
+    into the commit message. The charset goes on the text part; the series applies with
+    every commit message as it was. ``count`` 3 is the cover-letter path (the note in
+    the cover letter, the multipart patches as git wrote them)."""
+    (four / "src" / "module_3.py").write_text("def café():\n    return 'crème'\n")
+    git(four, "commit", "-q", "-a", "-m", "Änderung: café", "-m", "Warum: naïve — œuvre.\n\nZweite Zeile.")
+    r = Repo.discover(four)
+    series = patches.format_series(r, [f"-{count}", mode, "-o", "out"], subject=SUBJECT, blurb=BLURB,
+                                   patch_note=f"{BLURB}\n\n— said aloud\n")
+    assert (series.cover_letter is None) == (count == 1)
+    applied = series.files if count == 1 else series.files[1:]
+    for f in applied:
+        msg = _read(f)
+        assert msg.get_content_type() == "multipart/mixed", f.read_text()
+        text, patch = list(msg.iter_parts())
+        assert text.get_content_type() == "text/plain" and text.get_content_charset() == "utf-8"
+        assert patch.get_content_type() == "text/x-patch" and "diff --git" in patch.get_content()
+    if count == 1:
+        text = next(_read(series.files[0]).iter_parts()).get_content()
+        assert "Voice note:\n    解析器" in text.split("\n---\n", 1)[1] and "    — said aloud" in text
+    else:
+        cover = _read(series.cover_letter)
+        assert cover["Subject"] == f"[PATCH 0/3] {SUBJECT}" and BLURB in cover.get_content()
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(four), str(clone))
+    git(clone, "reset", "-q", "--hard", f"HEAD~{count}")
+    _am(clone, *applied)
+    log = ["log", f"-{count}", "--format=%B%x00"]
+    assert git(clone, *log) == git(four, *log)
+    assert git(clone, "rev-parse", "HEAD^{tree}") == git(four, "rev-parse", "HEAD^{tree}")
+
+
+def test_a_text_part_declared_ascii_is_declared_utf8_and_other_parts_are_kept(repo):
+    """The text part of an attached patch that says us-ascii/7bit (git writes UTF-8; a
+    patch from elsewhere may not) says UTF-8/8bit once a non-ASCII note is in it; its
+    other parameters, the multipart header and the patch part stay as they were."""
+    raw = git(repo, "format-patch", "-1", "--attach", "--stdout").encode()
+    raw = raw.replace(b"charset=UTF-8; format=fixed\nContent-Transfer-Encoding: 8bit",
+                      b"charset=us-ascii; format=fixed\nContent-Transfer-Encoding: 7bit", 1)
+    out = patches.add_note_below_dashes(raw, "Über.\n")
+    msg = email.message_from_bytes(out, policy=email.policy.default)
+    text, patch = list(msg.iter_parts())
+    assert text.get_content_charset() == "utf-8" and text.get_param("format") == "fixed"
+    assert text["Content-Transfer-Encoding"] == "8bit" and "Voice note:\n    Über." in text.get_content()
+    assert out.split(b"\n\n", 1)[0] == raw.split(b"\n\n", 1)[0]
+    after = b"\nContent-Type: text/x-patch"
+    assert out.split(after)[1] == raw.split(after)[1]  # the patch part, byte for byte
+    with pytest.raises(GitError, match="iso-8859-1"):
+        patches.add_note_below_dashes(raw.replace(b"charset=us-ascii", b"charset=iso-8859-1"), "Über.\n")

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from git_voice.gitops.repo import Repo
-from git_voice.gitops.takes import (CLAIMS, Owner, claim_pending, claims, consume, pending_dir,
-                                    pending_takes, recover_stale_claims)
+from git_voice.gitops.takes import (CLAIMS, Owner, claim_pending, claims, consume, mark_used, pending_dir,
+                                    pending_takes, recover_stale_claims, release)
 
 
 def test_a_claim_folder_not_yet_labelled_is_left_to_its_maker(repo):
@@ -72,3 +72,25 @@ def test_many_commits_claiming_at_once_each_take_goes_to_one(repo):
     left = sorted(p.name for p in pending.iterdir())
     assert len(got) == len(set(got)) and sorted(got + left) == names
     assert not list((r.voice_dir / CLAIMS).iterdir())
+
+
+def test_a_take_moved_onto_a_name_already_taken_keeps_both(repo):
+    """Defect 3 of the misc report: ``used/`` and a claim given back to ``pending/``
+    replaced a take of the same name (takes are named by the second). Both are kept;
+    the one moved gets a free name, and that name is what is returned."""
+    r = Repo.discover(repo)
+    pend = pending_dir(r)
+    (pend / "take-1.wav").write_bytes(b"first")
+    (first,) = mark_used(r, [pend / "take-1.wav"])
+    (pend / "take-1.wav").write_bytes(b"second")
+    claim = claim_pending(r, Owner.of(os.getpid()))
+    (second,) = consume(r, claim)
+    assert (first.name, first.read_bytes()) == ("take-1.wav", b"first")
+    assert (second.name, second.read_bytes()) == ("take-1-2.wav", b"second") and second.parent == first.parent
+    (pend / "take-2.wav").write_bytes(b"claimed")
+    claim = claim_pending(r, Owner.of(os.getpid()))
+    (pend / "take-2.wav").write_bytes(b"staged meanwhile")
+    release(r, claim)
+    assert sorted((p.name, p.read_bytes()) for p in pend.iterdir()) == [
+        ("take-2-2.wav", b"claimed"), ("take-2.wav", b"staged meanwhile")]
+    assert len(pending_takes(r)) == 2

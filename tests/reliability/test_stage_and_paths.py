@@ -46,6 +46,32 @@ def test_unstage_takes_back_what_was_staged(repo, gv, speech):
     assert r.code == 2 and "no pending take called nope.flac" in r.err
 
 
+def test_unstage_never_overwrites_an_earlier_take_of_the_same_name(repo, gv, speech, tmp_path):
+    """Defect 3 of the misc report: takes are named by the second, so staging and unstaging
+    twice within one second unstaged the second take over the first in ``takes/``, while
+    saying the first was kept. Each is kept, and the line names the file it is in."""
+    import soundfile as sf
+
+    a = speech(NOTE)
+    data, rate = sf.read(a)
+    b = tmp_path / "b.wav"
+    sf.write(b, data * 0.5, rate)  # another recording: other bytes
+    takes = repo / ".git" / "voice" / "takes"
+    assert gv("note", "stage", str(a)).code == 0
+    (name,) = pending(repo)
+    assert gv("note", "unstage").code == 0
+    assert gv("note", "stage", str(b)).code == 0
+    (second,) = pending(repo)
+    if second != name:  # not the same second: give it the name a take staged then gets
+        os.rename(repo / ".git" / "voice" / "pending" / second, repo / ".git" / "voice" / "pending" / name)
+    r = gv("note", "unstage")
+    assert r.code == 0 and pending(repo) == []
+    assert (takes / name).read_bytes() == a.read_bytes()
+    kept = [p for p in takes.iterdir() if p.name != name]
+    assert [p.read_bytes() for p in kept] == [b.read_bytes()]
+    assert f"unstaged {kept[0].name} (kept in {takes})" in r.err
+
+
 def test_pipe_symlink_loop_and_fake_mp3_say_what_they_are(repo, tmp_path):
     fifo = tmp_path / "pipe.wav"
     os.mkfifo(fifo)
