@@ -116,16 +116,11 @@ def install(repo: Repo, python: str | None = None) -> InstallResult:
         plan.append((name, path, legacy, action))
     result = InstallResult(path=directory / HOOK)
     for name, path, legacy, action in plan:
-        if action == "beside":
-            if name == HOOK and is_ours(legacy):
+        if action in ("beside", "swap"):  # ours as NAME.legacy, pre-commit's script as NAME
+            if action == "swap":
+                os.replace(legacy, path)
+            elif name == HOOK and is_ours(legacy):
                 result.refreshed = True
-            _write_executable(legacy, script(python, name))
-            result.under_pre_commit.append(name)
-            if name == HOOK:
-                result.path = legacy
-            continue
-        if action == "swap":
-            os.replace(legacy, path)
             _write_executable(legacy, script(python, name))
             result.under_pre_commit.append(name)
             if name == HOOK:
