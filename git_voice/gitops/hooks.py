@@ -50,10 +50,28 @@ def hooks_dir(repo: Repo) -> Path:
 
 
 def is_ours(path: Path) -> bool:
+    """Whether ``path`` is a script of ours. Ours are never symbolic links: a link (a user's
+    ``prepare-commit-msg -> post-commit``) is the user's, whatever it points at now."""
+    if path.is_symlink():
+        return False
     try:
         return MARKER in path.read_text("utf-8", "replace")
     except OSError:
         return False
+
+
+def _move_hook(src: Path, dst: Path, renamed: dict[str, str]) -> None:
+    """``os.replace(src, dst)``; a symbolic link to a sibling hook that is itself moved
+    (``renamed``: old name → new name) is made to follow it, so it goes on naming the
+    user's script, not the one of ours that takes the sibling's place."""
+    if src.is_symlink():
+        target = os.readlink(src)
+        if "/" not in target and target in renamed:
+            dst.unlink(missing_ok=True)
+            dst.symlink_to(renamed[target])
+            src.unlink()
+            return
+    os.replace(src, dst)
 
 
 def is_pre_commit(path: Path) -> bool:
@@ -127,7 +145,7 @@ def install(repo: Repo, python: str | None = None) -> InstallResult:
                 result.path = legacy
             continue
         if action == "move":
-            os.replace(path, legacy)
+            _move_hook(path, legacy, {p.name: lg.name for _, p, lg, a in plan if a == "move"})
             result.moved.append(name)
             result.moved_legacy = True
         elif action == "refresh" and name == HOOK:
@@ -161,6 +179,7 @@ def uninstall(repo: Repo) -> bool:
     moved or keeps them) and put moved-aside ones back; False when none of ours was there."""
     directory = hooks_dir(repo)
     removed = False
+    back = {name + LEGACY_SUFFIX: name for name in HOOKS if is_ours(directory / name)}
     for name in HOOKS:
         path = directory / name
         legacy = directory / (name + LEGACY_SUFFIX)
@@ -172,5 +191,5 @@ def uninstall(repo: Repo) -> bool:
         path.unlink()
         removed = True
         if legacy.exists() or legacy.is_symlink():
-            os.replace(legacy, path)
+            _move_hook(legacy, path, back)
     return removed

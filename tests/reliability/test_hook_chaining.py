@@ -228,3 +228,23 @@ def test_a_note_whose_commit_is_gone_warns_once_and_the_take_waits(tmp_path, spe
     assert len(warnings) == 1 and "pending again" in warnings[0], err
     assert notes.get_text(Repo.discover(repo), "HEAD") is None
     assert len(list((repo / ".git" / "voice" / "pending").iterdir())) == 1
+
+
+def test_a_hook_that_is_a_link_to_a_sibling_hook_still_runs_and_comes_back_as_it_was(tmp_path, gv, monkeypatch):
+    repo = make_repo(tmp_path / "repo", commits=1)
+    monkeypatch.chdir(repo)
+    hooks_dir = repo / ".git" / "hooks"
+    log = tmp_path / "log"
+    (hooks_dir / "post-commit").write_text(f'#!/bin/sh\necho "$(basename "$0")" >> {log}\n')
+    (hooks_dir / "post-commit").chmod(0o755)
+    (hooks_dir / "prepare-commit-msg").symlink_to("post-commit")  # one script for two hooks
+    before = {p.name: (os.readlink(p) if p.is_symlink() else p.read_bytes()) for p in hooks_dir.iterdir()}
+    assert gv("hook", "install").code == 0
+    (repo / "f").write_text("x\n")
+    git(repo, "add", "f")
+    git(repo, "commit", "-q", "-m", "typed")
+    # The user's script ran as both hooks (not our post-commit, which the link's name now holds).
+    assert sorted(log.read_text().split()) == ["post-commit.legacy", "prepare-commit-msg.legacy"]
+    assert gv("hook", "uninstall").code == 0
+    after = {p.name: (os.readlink(p) if p.is_symlink() else p.read_bytes()) for p in hooks_dir.iterdir()}
+    assert after == before
