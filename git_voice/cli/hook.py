@@ -42,6 +42,10 @@ def report_install(result) -> None:
 
     for name in result.moved:
         ui.info(f"kept the existing {name} hook as {name}{hooks.LEGACY_SUFFIX}; it still runs")
+    if result.moved:
+        # pre-commit's own install moves the hook at NAME to NAME.legacy, over what is there.
+        ui.warn("a later `pre-commit install` would overwrite those .legacy hooks with ours (pre-commit "
+                "moves the hook it finds to NAME.legacy); install pre-commit first, then git-voice")
     for name in result.under_pre_commit:
         ui.info(f"pre-commit's {name} hook stays; it runs git-voice's as {name}{hooks.LEGACY_SUFFIX}")
 

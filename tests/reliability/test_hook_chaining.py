@@ -183,6 +183,7 @@ def test_a_post_commit_hook_that_commits_does_not_lose_the_note(tmp_path, speech
     code, out, err = run([*GV, "hook", "install"], repo, env)
     assert code == 0 and "kept the existing post-commit hook as post-commit.legacy" in err, err
     assert "prepare-commit-msg.legacy" not in err  # the message names the hook that was moved
+    assert "a later `pre-commit install` would overwrite" in err  # what pre-commit would do to it
     code, out, err = voice_commit(repo, env, speech, tmp_path)
     assert git(repo, "log", "-1", "--format=%s") == "chore: stamp\n"  # the user's hook made its commit
     assert_voice_commit(repo, code, err, rev="HEAD~1")
