@@ -4,6 +4,7 @@ the staged change → a message by convention (``templates/commit-<convention>.j
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -65,22 +66,49 @@ def commit(
 
     Pending takes are claimed for this commit; when no commit is made they go back.
     """
-    args = list(git_args)
-    parsed = changes.parse_commit_args(args)
-    # git commit runs where the user is, so its pathspecs mean what they would there.
-    cwd = _user_dir(repo)
-    plan = changes.planned_commit(repo, parsed, cwd)
-    if plan.empty and not (parsed.allow_empty or parsed.amend):
-        raise GitError("nothing staged to commit (git add the change first)" if parsed.mode == "index"
-                       else "nothing to commit: the change git commit would record is empty")
-    request = staged_request(repo, settings, model=model, device=device, ref=plan.ref)
-    takes = claim_audio(repo, settings, audio, record, live=request)
+    parsed = changes.parse_commit_args(list(git_args))
+    _refuse_message_options(parsed)
+    args = _pathspec_stdin_to_file(repo, list(git_args))
     try:
-        _commit(repo, settings, takes, request, args, parsed, plan, cwd, convention, edit)
-    except BaseException:
-        if takes.claim is not None:
-            release(repo, takes.claim)  # no commit was made: the takes wait for the next one
-        raise
+        parsed = changes.parse_commit_args(args)
+        # git commit runs where the user is, so its pathspecs mean what they would there.
+        cwd = _user_dir(repo)
+        plan = changes.planned_commit(repo, parsed, cwd)
+        if plan.empty and not (parsed.allow_empty or parsed.amend):
+            raise GitError("nothing staged to commit (git add the change first)" if parsed.mode == "index"
+                           else "nothing to commit: the change git commit would record is empty")
+        request = staged_request(repo, settings, model=model, device=device, ref=plan.ref)
+        takes = claim_audio(repo, settings, audio, record, live=request)
+        try:
+            _commit(repo, settings, takes, request, args, parsed, plan, cwd, convention, edit)
+        except BaseException:
+            if takes.claim is not None:
+                release(repo, takes.claim)  # no commit was made: the takes wait for the next one
+            raise
+    finally:
+        if args != list(git_args):  # the pathspecs read from stdin, kept in a file of ours
+            Path(next(a for a in args if a.startswith("--pathspec-from-file="))[21:]).unlink(missing_ok=True)
+
+
+def _pathspec_stdin_to_file(repo: Repo, args: list[str]) -> list[str]:
+    """``--pathspec-from-file=-`` read once, into a file of this run's own: the change is
+    worked out from it and git commit reads it again (stdin can be read only once)."""
+    for i, arg in enumerate(args):
+        split = arg == "--pathspec-from-file" and args[i + 1:i + 2] == ["-"]
+        if arg == "--pathspec-from-file=-" or split:
+            fd, name = tempfile.mkstemp(prefix="pathspec-", dir=repo.voice_tmp())
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(sys.stdin.buffer.read())
+            return [*args[:i], f"--pathspec-from-file={name}", *args[i + (2 if split else 1):]]
+    return args
+
+
+def _refuse_message_options(parsed: changes.CommitArgs) -> None:
+    """git-voice writes the message: an option that gives git commit another one could only
+    fail after the note was transcribed (``-m`` and ``-F`` together)."""
+    if parsed.message_options:
+        raise GitError(f"{parsed.message_options[0]} gives git commit a message; git voice commit writes it "
+                       "from the note (use plain git commit for a typed one)")
 
 
 def _user_dir(repo: Repo) -> str | None:

@@ -7,6 +7,7 @@ every command, so code terms are drawn alike whichever command transcribes.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +160,7 @@ class CommitArgs:
     amend: bool = False
     allow_empty: bool = False
     cleanup: str | None = None
+    message_options: tuple[str, ...] = ()  # -m, -F, -C, -c, --fixup, --squash: a message of git's
 
 
 def parse_commit_args(args: list[str]) -> CommitArgs:
@@ -200,9 +202,14 @@ def parse_commit_args(args: list[str]) -> CommitArgs:
         mode = "all"
     elif paths or pathspec:
         mode = "include" if "--include" in flags else "only"
+    elif "--only" in flags and "--amend" in flags:
+        mode = "only"  # the amended commit's tree as it is, the index left out
     else:
         mode = "index"
-    return CommitArgs(mode, tuple(paths), tuple(pathspec), "--amend" in flags, "--allow-empty" in flags, cleanup)
+    given = tuple(f for f in ("-m", "--message", "-F", "--file", "-C", "--reuse-message", "-c", "--reedit-message",
+                              "--fixup", "--squash") if f in flags)
+    return CommitArgs(mode, tuple(paths), tuple(pathspec), "--amend" in flags, "--allow-empty" in flags, cleanup,
+                      given)
 
 
 @dataclass(frozen=True)
@@ -225,8 +232,9 @@ def planned_commit(repo: Repo, commit: CommitArgs, cwd: str | None = None) -> Pl
     its pathspecs are relative to): the index, or the index with the paths or every tracked
     change added, worked out in a temporary index (the real one is not touched); on the
     commit ``--amend`` replaces (its first parent), else on HEAD."""
-    import os
 
+    if repo.out("ls-files", "--unmerged"):
+        raise GitError("there are unresolved conflicts: resolve them and git add the files first")
     head = has_head(repo)
     parent = ""
     if commit.amend and head:
@@ -251,13 +259,41 @@ def planned_commit(repo: Repo, commit: CommitArgs, cwd: str | None = None) -> Pl
                 index.write_bytes(real.read_bytes())
         if commit.mode == "all":
             run_git(["add", "-u", "--", ":/"], cwd=repo.cwd, env=env)
-        elif commit.mode != "index":
-            run_git(["add", *commit.pathspec_options, "--", *commit.paths], cwd=cwd or repo.cwd, env=env)
+        elif commit.mode != "index" and (commit.paths or commit.pathspec_options):
+            known = _known_paths(repo, commit, cwd or str(repo.cwd), head)
+            listing = work / "paths"
+            listing.write_bytes(b"".join(os.fsencode(p) + b"\0" for p in known))
+            # The files git knows that the pathspecs name, each as it is in the work tree.
+            run_git(["add", "-A", f"--pathspec-from-file={listing}", "--pathspec-file-nul"], cwd=repo.cwd,
+                    env=dict(env, GIT_LITERAL_PATHSPECS="1"))
         tree = run_git(["write-tree"], cwd=repo.cwd, env=env).stdout.strip()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     base_tree = repo.out("rev-parse", f"{parent}^{{tree}}") if parent else _empty_tree(repo)
     return PlannedCommit(ChangeRef.range(f"{parent or base_tree}..{tree}"), tree, parent, base_tree)
+
+
+def _known_paths(repo: Repo, commit: CommitArgs, cwd: str, head: bool) -> list[str]:
+    """The paths ``git commit PATHS`` records: files in the index or HEAD that the pathspecs
+    match (from the top folder); never an untracked file, which git commit leaves out. None
+    is a :class:`GitError`, as git commit says it, before anything is transcribed."""
+    with_tree = ["--with-tree=HEAD"] if head else []
+    paths = list(commit.paths)
+    for option in commit.pathspec_options:  # ls-files takes no --pathspec-from-file: read it here
+        if option.startswith("--pathspec-from-file="):
+            name = option.split("=", 1)[1]
+            try:
+                data = (Path(cwd) / name).read_bytes()
+            except OSError as exc:
+                raise GitError(f"cannot read the pathspecs in {name}: {exc.strerror or exc}") from None
+            sep = b"\0" if "--pathspec-file-nul" in commit.pathspec_options else b"\n"
+            paths += [os.fsdecode(p.rstrip(b"\r")) for p in data.split(sep) if p.strip()]
+    proc = run_git(["ls-files", "-z", "--full-name", *with_tree, "--", *paths], cwd=cwd) if paths else None
+    known = [p for p in dict.fromkeys(proc.stdout.split("\0")) if p] if proc else []
+    if not known:
+        said = " ".join(commit.paths) or "the pathspecs given"
+        raise GitError(f"pathspec {said} did not match any file(s) known to git")
+    return known
 
 
 def has_head(repo: Repo) -> bool:

@@ -105,3 +105,24 @@ def test_comment_lines_are_stripped_by_default(project, gv, note, bundled_model)
     r = gv("commit", "--audio", str(note))
     assert r.code == 0, r
     assert "git voice:" not in git(project, "log", "-1", "--format=%B")
+
+
+def test_pathspecs_from_stdin_reach_both_the_message_and_git_commit(project, note, bundled_model):
+    import subprocess
+    import sys
+
+    (project / "sub" / "config.py").write_text(FIXED)
+    (project / "config.py").write_text("x = 2\n")
+    proc = subprocess.run([sys.executable, "-m", "git_voice", "commit", "--audio", str(note), "--no-edit", "--",
+                           "--pathspec-from-file=-"], input="sub/config.py\n", capture_output=True, text=True,
+                          cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert _changed(project) == {"sub/config.py"} and "load_config" in git(project, "log", "-1", "--format=%B")
+    assert not any((project / ".git" / "voice" / "tmp").iterdir())  # the copy of stdin is gone
+
+
+def test_an_option_that_gives_git_a_message_is_refused_before_transcribing(project, gv, tmp_path):
+    (project / "sub" / "config.py").write_text(FIXED)
+    git(project, "add", "-A")
+    r = gv("commit", "--audio", str(tmp_path / "never-read.wav"), "--no-edit", "--", "-m", "typed")
+    assert r.code == 2 and r.err.count("\n") == 1 and "-m gives git commit a message" in r.err, r

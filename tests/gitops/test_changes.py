@@ -80,3 +80,47 @@ def test_the_planned_commit_is_what_git_commit_records(tmp_path):
     amend = changes.planned_commit(repo, changes.CommitArgs(amend=True), str(path))
     assert {c.path for c in changes.files(repo, amend.ref)} == {"a.py", "sub/a.py", "README"}
     assert "+staged" in changes.diff(repo, amend.ref) and amend.parent_commit == git(path, "rev-parse", "HEAD~1").strip()
+
+
+def test_pathspecs_name_only_files_git_knows_as_git_commit_reads_them(tmp_path):
+    path = make_repo(tmp_path / "r", commits=1)
+    repo = Repo.discover(path)
+    (path / "src" / "module_0.py").write_text("def load_config():\n    return 2\n")
+    (path / "src" / "users.py").write_text("def get_user_by_id(i):\n    return i\n")  # untracked
+    for spec in (["src"], ["."], [":/"], ["src/*.py"], ["-i", "src"]):
+        plan = changes.planned_commit(repo, changes.parse_commit_args(spec), str(path))
+        assert {c.path for c in changes.files(repo, plan.ref)} == {"src/module_0.py"}, spec
+    with pytest.raises(GitError, match="did not match any file"):
+        changes.planned_commit(repo, changes.parse_commit_args(["src/users.py"]), str(path))
+    (tmp_path / "list").write_text("src/module_0.py\n")
+    plan = changes.planned_commit(repo, changes.parse_commit_args([f"--pathspec-from-file={tmp_path / 'list'}"]),
+                                  str(path))
+    assert {c.path for c in changes.files(repo, plan.ref)} == {"src/module_0.py"}
+
+
+def test_amend_only_without_paths_is_the_amended_commits_own_change(tmp_path):
+    path = make_repo(tmp_path / "r", commits=2)
+    repo = Repo.discover(path)
+    (path / "src" / "module_0.py").write_text("staged, left out\n")
+    git(path, "add", "-A")
+    plan = changes.planned_commit(repo, changes.parse_commit_args(["--amend", "--only"]), str(path))
+    assert {c.path for c in changes.files(repo, plan.ref)} == {"src/module_1.py"}
+
+
+def test_options_that_give_git_commit_a_message_are_named():
+    assert changes.parse_commit_args(["-am", "x"]).message_options == ("-m",)
+    assert changes.parse_commit_args(["--fixup", "HEAD", "-s"]).message_options == ("--fixup",)
+    assert changes.parse_commit_args(["-s", "-v"]).message_options == ()
+
+
+def test_unresolved_conflicts_are_named_as_such(tmp_path):
+    path = make_repo(tmp_path / "r", commits=1)
+    git(path, "checkout", "-q", "-b", "side")
+    (path / "src" / "module_0.py").write_text("side\n")
+    git(path, "commit", "-q", "-am", "side")
+    git(path, "checkout", "-q", "main")
+    (path / "src" / "module_0.py").write_text("main\n")
+    git(path, "commit", "-q", "-am", "main")
+    git(path, "merge", "-q", "side", check=False)
+    with pytest.raises(GitError, match="unresolved conflicts"):
+        changes.planned_commit(Repo.discover(path), changes.CommitArgs(), str(path))
