@@ -137,7 +137,12 @@ def _commit(
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(message)
     before = _head(repo)
-    rc = repo.git_passthrough("commit", "-F", str(msg_file), *(["--edit"] if edit else []), *args, cwd=cwd)
+    try:
+        rc = repo.git_passthrough("commit", "-F", str(msg_file), *(["--edit"] if edit else []), *args, cwd=cwd)
+    except KeyboardInterrupt:  # Ctrl-C in the editor: no commit; say where the message is
+        if _head(repo) == before:
+            ui.warn(f"no commit made; the message is kept in {msg_file}")
+        raise
     if rc != 0:
         raise GitError(f"git commit failed (exit status {rc}); the message is kept in {msg_file}")
     msg_file.unlink(missing_ok=True)

@@ -126,3 +126,21 @@ def test_an_option_that_gives_git_a_message_is_refused_before_transcribing(proje
     git(project, "add", "-A")
     r = gv("commit", "--audio", str(tmp_path / "never-read.wav"), "--no-edit", "--", "-m", "typed")
     assert r.code == 2 and r.err.count("\n") == 1 and "-m gives git commit a message" in r.err, r
+
+
+def test_ctrl_c_in_the_editor_says_where_the_message_is_kept(project, note, bundled_model):
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (project / "sub" / "config.py").write_text(FIXED)
+    git(project, "add", "-A")
+    # As Ctrl-C at a terminal does: SIGINT to the whole foreground group (git-voice, git, the editor).
+    env = dict(os.environ, GIT_EDITOR="kill -INT 0 #")
+    proc = subprocess.run([sys.executable, "-m", "git_voice", "commit", "--audio", str(note)], cwd=project,
+                          env=env, capture_output=True, text=True, start_new_session=True, timeout=300)
+    assert proc.returncode == 130, proc.stderr
+    kept = re.search(r"the message is kept in (\S+)", proc.stderr)
+    assert kept and "load_config" in Path(kept.group(1)).read_text(), proc.stderr
+    assert git(project, "log", "-1", "--format=%s") == "init\n"
