@@ -144,6 +144,16 @@ _COMMIT_VALUE_OPTIONS = frozenset((
     "--message", "--file", "--reuse-message", "--reedit-message", "--fixup", "--squash", "--author",
     "--date", "--template", "--cleanup", "--trailer", "--pathspec-from-file",
 ))
+# Every long option of git commit (git 2.39's ``git commit -h``): git takes any unique
+# prefix of one (``--amen``), so they are read here the same way.
+_COMMIT_LONG_OPTIONS = (
+    "--ahead-behind", "--all", "--allow-empty", "--allow-empty-message", "--amend", "--author", "--branch",
+    "--cleanup", "--date", "--dry-run", "--edit", "--file", "--fixup", "--gpg-sign", "--include",
+    "--interactive", "--long", "--message", "--no-post-rewrite", "--no-verify", "--null", "--only", "--patch",
+    "--pathspec-file-nul", "--pathspec-from-file", "--porcelain", "--quiet", "--reedit-message",
+    "--reset-author", "--reuse-message", "--short", "--signoff", "--squash", "--status", "--template",
+    "--trailer", "--untracked-files", "--verbose",
+)
 _COMMIT_SHORT_VALUES = "mFCct"
 _COMMIT_SHORT_OPTIONAL = "Su"  # -S[keyid], -u[mode]: a value only when attached
 
@@ -179,6 +189,7 @@ def parse_commit_args(args: list[str]) -> CommitArgs:
             after_dashes = True
         elif arg.startswith("--"):
             name, eq, value = arg.partition("=")
+            name = _full_option(name)
             if name in _COMMIT_VALUE_OPTIONS and not eq:
                 value = args[i] if i < len(args) else ""
                 i += 1
@@ -210,6 +221,14 @@ def parse_commit_args(args: list[str]) -> CommitArgs:
                               "--fixup", "--squash") if f in flags)
     return CommitArgs(mode, tuple(paths), tuple(pathspec), "--amend" in flags, "--allow-empty" in flags, cleanup,
                       given)
+
+
+def _full_option(name: str) -> str:
+    """``name`` or the one long option of git commit it is a prefix of, as git reads it."""
+    if name in _COMMIT_LONG_OPTIONS:
+        return name
+    found = [o for o in _COMMIT_LONG_OPTIONS if o.startswith(name)]
+    return found[0] if len(found) == 1 else name
 
 
 @dataclass(frozen=True)

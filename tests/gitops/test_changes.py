@@ -51,6 +51,9 @@ def test_commit_arguments_are_read_as_git_reads_them():
     assert p(["-i", "a", "b"]).mode == "include" and p(["a"]).mode == "only" and p(["-v", "-s"]).mode == "index"
     assert p(["--", "-x.py"]).paths == ("-x.py",)
     assert p(["--amend", "--cleanup", "scissors"]) == changes.CommitArgs(amend=True, cleanup="scissors")
+    # A unique prefix is the option, as git reads it; an ambiguous one is not (--a: --all, --amend, ...).
+    assert p(["--amen", "--clean=verbatim"]) == changes.CommitArgs(amend=True, cleanup="verbatim")
+    assert p(["--inc", "x"]).mode == "include" and p(["--onl", "x"]).mode == "only" and not p(["--a"]).amend
 
 
 def test_the_planned_commit_is_what_git_commit_records(tmp_path):
