@@ -17,6 +17,11 @@ from .candidates import MAX_CANDIDATES, Candidate
 
 # Extra terms (``--hotword``, ``voice.hotwords``) rank above every candidate.
 EXTRA_SCORE = 1e9
+# No one says a name longer than this, and biasing toward one costs memory in step
+# with its length (a 200 000-character "term" took gigabytes); nor more extra terms
+# than this (a warm server's request names them in its prompt).
+MAX_TERM_CHARS = 120
+MAX_EXTRA_TERMS = 500
 
 
 @dataclass
@@ -47,11 +52,13 @@ def collect(extra: Sequence[str], candidates: Iterable[Candidate] = (), limit: i
     seen: dict[str, Candidate] = {}
     for term in extra:
         term = term.strip()
-        if term:
+        if term and len(term) <= MAX_TERM_CHARS and len(seen) < MAX_EXTRA_TERMS:
             seen.setdefault(term, Candidate(term, EXTRA_SCORE))
+    extras = len(seen)
     for cand in candidates:
-        seen.setdefault(cand.term, cand)
-    return TermSet(list(seen.values())[: max(limit, len(extra))])
+        if len(cand.term) <= MAX_TERM_CHARS:
+            seen.setdefault(cand.term, cand)
+    return TermSet(list(seen.values())[: max(limit, extras)])
 
 
 class CodeTermBias:
