@@ -25,13 +25,32 @@ def guess_range(repo: Repo, args: list[str]) -> str | None:
     Returned as the user wrote it: :func:`gitops.changes.range_args` reads it the
     way format-patch does.
     """
-    for a in args:
+    words: list[str] = []  # the arguments that are not options nor an option's value
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            break  # paths follow
         if a.startswith("-") and a[1:].isdigit():
             return a
-    for a in (a for a in args if not a.startswith("-")):
+        if a in _VALUE_OPTIONS:
+            i += 1  # its value (-o ../out, --to dev..list@example.org) names no commits
+        elif not a.startswith("-"):
+            words.append(a)
+    for a in words:
         if ".." in a or repo.git("rev-parse", "--verify", "--quiet", "--end-of-options", a + "^{commit}", check=False).returncode == 0:
             return a
     return None
+
+
+# git format-patch's options whose value may be the next argument (git 2.39).
+_VALUE_OPTIONS = frozenset((
+    "-o", "--output-directory", "-v", "--reroll-count", "--start-number", "--subject-prefix", "--to", "--cc",
+    "--in-reply-to", "--base", "--suffix", "--signature", "--signature-file", "--range-diff", "--interdiff",
+    "--creation-factor", "--add-header", "--cover-from-description", "--description-file",
+    "--filename-max-length", "--output", "--src-prefix", "--dst-prefix", "--line-prefix", "-O", "-S", "-G",
+))
 
 
 def cover_texts(text: str, settings: Settings) -> tuple[str, str, str]:
