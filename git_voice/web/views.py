@@ -20,9 +20,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from ..app import voicewords
+from ..app.takes import stage_take as stage_checked
 from ..errors import GitVoiceError
 from ..gitops import notes
-from ..gitops.takes import AUDIO_SUFFIXES, stage, takes_dir
+from ..gitops.takes import AUDIO_SUFFIXES, takes_dir
 from ..util import readable
 from . import history
 from .site import HERE, Site, not_found
@@ -261,8 +262,12 @@ def _save(site: Site, sha: str, text: str, take: Path | None) -> dict:
     from ..app.notes import attach
 
     attach(site.repo, sha, text, take, site.settings)
-    with site.model_lock:
-        data = voicewords.make(site.repo, sha, site.settings)
+    # The note is saved: a recording that cannot be timed costs only the word times.
+    try:
+        with site.model_lock:
+            data = voicewords.make(site.repo, sha, site.settings)
+    except GitVoiceError as exc:
+        return {"saved": sha, "text": notes.get_text(site.repo, sha), "timed": False, "untimed": str(exc)}
     return {"saved": sha, "text": notes.get_text(site.repo, sha), "timed": data is not None}
 
 
@@ -297,5 +302,9 @@ async def stage_take(request: Request) -> Response:
     take = _take_path(site, (await json_body(request)).get("take"))
     if take is None:
         return error("no such take")
-    dest = stage(site.repo, take)
+    try:
+        # As `git voice note stage`: only a take that decodes whole (not one still uploading).
+        dest = await run_in_threadpool(stage_checked, site.repo, site.settings, str(take))
+    except GitVoiceError as exc:
+        return error(str(exc).replace(str(take), f"take {take.name}"))
     return JSONResponse({"staged": dest.name})

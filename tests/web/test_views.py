@@ -107,6 +107,26 @@ def test_subtitles_of_a_recording_that_is_no_audio_are_a_clear_400(tmp_path, bun
         for kind in ("srt", "vtt"):
             status, body = get(server, f"/commit/{sha}/note.{kind}")
             assert status == 400 and json.loads(body)["error"] == message, body
+        # Saving the text works; only the word times are missing (it answered 400 yet saved).
+        status, body = post(server, f"/api/commit/{sha}/note", b'{"text": "The new note."}')
+        assert status == 200 and json.loads(body)["timed"] is False and json.loads(body)["untimed"], body
+        assert git(repo, "notes", "--ref=voice", "show", sha).strip() == "The new note."
+    finally:
+        stopped_cleanly(server)
+
+
+def test_a_take_that_does_not_decode_whole_is_not_staged(tmp_path, bundled_model):
+    """A take still uploading (or cut short) is refused, as `git voice note stage` refuses it."""
+    repo = make_repo(tmp_path / "repo", commits=1)
+    whole = synth("The cafe opens at nine.").read_bytes()
+    takes = repo / ".git" / "voice" / "takes"
+    takes.mkdir(parents=True, exist_ok=True)
+    (takes / "web-20261203-000000-1.wav").write_bytes(whole[: len(whole) // 2])
+    server = Server(repo)
+    try:
+        status, body = post(server, "/api/stage", b'{"take": "web-20261203-000000-1.wav"}')
+        assert status == 400 and "truncated" in json.loads(body)["error"], body
+        assert not (repo / ".git" / "voice" / "pending").exists() or not any((repo / ".git" / "voice" / "pending").iterdir())
     finally:
         stopped_cleanly(server)
 
