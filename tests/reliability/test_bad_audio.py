@@ -82,6 +82,13 @@ def test_every_bad_file_is_one_line_and_exit_2_and_writes_nothing(repo, gv, bad)
     assert snapshot(repo) == before
 
 
+def test_a_wav_a_few_bytes_short_says_so_in_bytes(tmp_path, speech):
+    whole = speech(NOTE).read_bytes()
+    (tmp_path / "short.wav").write_bytes(whole[:-2])
+    with pytest.raises(AudioError, match=r"promises \d+ bytes of audio, the file holds \d+"):
+        load_audio(tmp_path / "short.wav")
+
+
 def test_loader_names_what_is_wrong(bad):
     expected = {
         "empty": "empty", "header-only": "no audio", "truncated-flac": "corrupt",
