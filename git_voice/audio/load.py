@@ -162,7 +162,7 @@ def _wav_cut_short(fh, size: int) -> str | None:
             held = size - (pos + 8)
             if n in (0, 0xFFFFFFFF) or n <= held:
                 return None
-            if byte_rate and f"{n / byte_rate:.1f}" != f"{held / byte_rate:.1f}":
+            if byte_rate and n - held >= byte_rate // 5:  # a fifth of a second or more: in seconds
                 return f"its header promises {n / byte_rate:.1f} s, the file holds {held / byte_rate:.1f} s"
             return f"its header promises {n} bytes of audio, the file holds {held}"
         pos += 8 + n + (n & 1)
